@@ -1,0 +1,42 @@
+//! # bordermap
+//!
+//! Turns news articles about the Iraq–Syria frontier (Arabic first, English
+//! too) into map layers: every place mentioned, resolved against a gazetteer
+//! bundled in the program; every event read from the text, with who did it
+//! and when; and whose zone of control each point was in on that date.
+//!
+//! Data flows one way through stages, one module each:
+//!
+//! | stage | module | what it does |
+//! | --- | --- | --- |
+//! | read | `read` | files, folders and JSONL records → [`Article`] |
+//! | normalise | `normalise` | fold text for matching, keep offsets → [`Folded`] |
+//! | tag | `tag` | find gazetteer names with clitics and word boundaries → candidate spans |
+//! | resolve | `resolve` | choose one place per span, with a confidence → [`Mention`] |
+//! | events | `events` | sentences, triggers, actors, dates → [`Event`] |
+//! | zones | `zones` | zone of control on the event date, distance to the border |
+//! | write | `write` | GeoJSON layers and `report.json`, written atomically |
+//!
+//! [`Pipeline`] ties them together; the `bordermap` binary is a thin layer
+//! over it.
+//!
+//! ```no_run
+//! use bordermap::{Article, Pipeline};
+//! let pipeline = Pipeline::bundled().unwrap();
+//! let article = Article {
+//!     id: "a1".into(),
+//!     text: "اعتقلت قوات الأمن خمسة أشخاص في البوكمال".into(),
+//!     date: chrono::NaiveDate::from_ymd_opt(2021, 6, 1),
+//!     ..Default::default()
+//! };
+//! let result = pipeline.process(&article);
+//! assert!(!result.mentions.is_empty());
+//! ```
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+mod model;
+mod normalise;
+
+pub use model::{Article, DatePrecision, Event, Kind, Mention};
+pub use normalise::{fold, Folded};

@@ -1,0 +1,239 @@
+//! Stage 2 — normalise: fold text for matching, keeping a map back to the original.
+//!
+//! Matching works on folded text (Arabic letter variants unified, diacritics
+//! and tatweel dropped, Latin lower-cased without accents, digits in ASCII),
+//! but every mention must report offsets into the *original* text. [`Folded`]
+//! keeps, for each byte of the folded string, the index of the original char
+//! it came from, so a match in folded bytes maps back exactly.
+//!
+//! ```
+//! use bordermap::Folded;
+//! let f = Folded::new("بِالبُوكَمال");
+//! assert_eq!(f.as_str(), "بالبوكمال");
+//! assert_eq!(f.original_span(0, f.as_str().len()), (0, 12));
+//! ```
+
+use unicode_normalization::char::{decompose_canonical, decompose_compatible};
+
+/// Folds one name or phrase the same way article text is folded.
+///
+/// ```
+/// assert_eq!(bordermap::fold("Deir ez-Zor"), "deir ez zor");
+/// assert_eq!(bordermap::fold("الأنبار"), "الانبار");
+/// assert_eq!(bordermap::fold("Qamişlo"), "qamislo");
+/// ```
+pub fn fold(s: &str) -> String {
+    Folded::new(s).text.trim().to_string()
+}
+
+/// Folded text plus the map from folded bytes back to original char offsets.
+#[derive(Debug, Clone)]
+pub struct Folded {
+    text: String,
+    /// For each byte of `text`, the char index in the original it came from.
+    orig: Vec<u32>,
+    /// For each original char, whether folding dropped it as a mark
+    /// (diacritic, tatweel, zero-width): a surface extends over trailing marks.
+    dropped_mark: Vec<bool>,
+}
+
+/// What one original char becomes.
+enum Out {
+    Drop,
+    Space,
+    One(char),
+    Many(Vec<char>),
+}
+
+impl Folded {
+    /// Folds `original`; see the module docs for what changes.
+    pub fn new(original: &str) -> Folded {
+        let mut text = String::with_capacity(original.len());
+        let mut orig = Vec::with_capacity(original.len());
+        let mut dropped_mark = Vec::with_capacity(original.len() / 2);
+        for (ci, c) in original.chars().enumerate() {
+            let out = fold_char(c);
+            dropped_mark.push(matches!(out, Out::Drop));
+            match out {
+                Out::Drop => {}
+                Out::Space => {
+                    // Runs of spaces collapse to one, so "Deir  ez - Zor" still matches.
+                    if !text.is_empty() && !text.ends_with(' ') {
+                        push(&mut text, &mut orig, ' ', ci);
+                    }
+                }
+                Out::One(f) => push(&mut text, &mut orig, f, ci),
+                Out::Many(fs) => fs.into_iter().for_each(|f| push(&mut text, &mut orig, f, ci)),
+            }
+        }
+        Folded {
+            text,
+            orig,
+            dropped_mark,
+        }
+    }
+
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Maps a folded byte range `[start, end)` (on char boundaries) to the
+    /// original char range that produced it, `end` exclusive. Marks that
+    /// follow the last char (a final vowel sign) are included.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        if start >= end {
+            let at = self
+                .orig
+                .get(start)
+                .map(|&o| o as usize)
+                .unwrap_or(self.dropped_mark.len());
+            return (at, at);
+        }
+        let s = self.orig[start] as usize;
+        let mut e = self.orig[end - 1] as usize + 1;
+        while self.dropped_mark.get(e).copied().unwrap_or(false) {
+            e += 1;
+        }
+        (s, e)
+    }
+
+    /// The original char index of the folded byte `i`.
+    pub fn original_char(&self, i: usize) -> usize {
+        self.orig
+            .get(i)
+            .map(|&o| o as usize)
+            .unwrap_or(self.dropped_mark.len())
+    }
+
+    /// Number of chars in the original text.
+    pub fn original_len(&self) -> usize {
+        self.dropped_mark.len()
+    }
+}
+
+fn push(text: &mut String, orig: &mut Vec<u32>, c: char, ci: usize) {
+    let ci = u32::try_from(ci).unwrap_or(u32::MAX);
+    for _ in 0..c.len_utf8() {
+        orig.push(ci);
+    }
+    text.push(c);
+}
+
+fn fold_char(c: char) -> Out {
+    match c {
+        // Arabic harakat, Quranic marks, superscript alef, tatweel, and the
+        // zero-width / bidi controls that scrapers leave inside words.
+        '\u{0610}'..='\u{061A}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{06D6}'..='\u{06ED}'
+        | '\u{0640}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{061C}'
+        | '\u{FEFF}'
+        | '\u{00AD}' => Out::Drop,
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => Out::One('ا'),
+        'ى' | 'ی' | 'ې' | 'ێ' | 'ئ' | 'ۍ' => Out::One('ي'),
+        'ة' | 'ە' | 'ۀ' | 'ھ' | 'ہ' => Out::One('ه'),
+        'ک' | 'ڪ' => Out::One('ك'),
+        'ؤ' | 'ۆ' | 'ۇ' | 'ۊ' => Out::One('و'),
+        'ڕ' => Out::One('ر'),
+        'ڵ' => Out::One('ل'),
+        '٠'..='٩' => Out::One(char::from(b'0' + (c as u32 - 0x0660) as u8)),
+        '۰'..='۹' => Out::One(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
+        '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '_' => Out::Space,
+        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | 'ʿ' | 'ʾ' | '`' | '´' | '′' => Out::One('\''),
+        'ı' => Out::One('i'),
+        'ß' => Out::Many(vec!['s', 's']),
+        'ø' | 'Ø' => Out::One('o'),
+        'ł' | 'Ł' => Out::One('l'),
+        'đ' | 'Đ' => Out::One('d'),
+        c if c.is_whitespace() => Out::Space,
+        c if c.is_ascii() => Out::One(c.to_ascii_lowercase()),
+        // Arabic presentation forms (ﻻ, isolated/final glyph codes from PDFs).
+        '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}' => {
+            let mut v = Vec::new();
+            decompose_compatible(c, |d| {
+                if let Out::One(f) = fold_char(d) {
+                    v.push(f);
+                }
+            });
+            match v.len() {
+                0 => Out::Drop,
+                1 => Out::One(v[0]),
+                _ => Out::Many(v),
+            }
+        }
+        c if c.is_alphabetic() && (c as u32) < 0x0600 => latin(c),
+        c => Out::One(c),
+    }
+}
+
+/// Latin (and Greek/Cyrillic) letters: lower case, accents removed.
+fn latin(c: char) -> Out {
+    let mut v: Vec<char> = Vec::new();
+    decompose_canonical(c, |d| {
+        if !('\u{0300}'..='\u{036F}').contains(&d) {
+            v.extend(d.to_lowercase());
+        }
+    });
+    match v.len() {
+        0 => Out::Drop,
+        1 => Out::One(v[0]),
+        _ => Out::Many(v),
+    }
+}
+
+/// True for letters and digits: the chars that make a word go on.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// True for chars of the Arabic script block (letters only after folding).
+pub(crate) fn is_arabic(c: char) -> bool {
+    ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{0750}'..='\u{077F}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_arabic_variants() {
+        assert_eq!(fold("إقليم كُردستان"), "اقليم كردستان");
+        assert_eq!(fold("الحسكة"), "الحسكه");
+        assert_eq!(fold("دهۆک"), "دهوك");
+        assert_eq!(fold("٢٠٢١"), "2021");
+        assert_eq!(fold("مـــوصل"), "موصل");
+        assert_eq!(fold("ﻻ"), "لا");
+    }
+
+    #[test]
+    fn folds_latin() {
+        assert_eq!(fold("Serêkaniyê"), "serekaniye");
+        assert_eq!(fold("Deir  ez – Zor"), "deir ez zor");
+        assert_eq!(fold("Ya’rubiyah"), "ya'rubiyah");
+        assert_eq!(fold("Şengal"), "sengal");
+    }
+
+    #[test]
+    fn span_maps_back_through_dropped_marks() {
+        let text = "في دَيْرِ الزُّورِ اليوم";
+        let f = Folded::new(text);
+        let s = f.as_str().find("دير الزور").unwrap();
+        let (a, b) = f.original_span(s, s + "دير الزور".len());
+        let chars: Vec<char> = text.chars().collect();
+        let surface: String = chars[a..b].iter().collect();
+        assert_eq!(surface, "دَيْرِ الزُّورِ");
+    }
+
+    #[test]
+    fn span_maps_ligature() {
+        let f = Folded::new("xﻻy");
+        assert_eq!(f.as_str(), "xلاy");
+        assert_eq!(f.original_span(1, 5), (1, 2));
+    }
+}

@@ -40,3 +40,26 @@ mod normalise;
 
 pub use model::{Article, DatePrecision, Event, Kind, Mention};
 pub use normalise::{fold, Folded};
+mod batch;
+mod error;
+mod events;
+mod gazetteer;
+mod geometry;
+mod pipeline;
+mod read;
+mod resolve;
+mod tag;
+mod write;
+mod zones;
+
+pub use batch::{run_map, MapConfig};
+pub use error::{Error, Result};
+pub use events::{extract_events, EventLexicon};
+pub use gazetteer::{Gazetteer, Place};
+pub use geometry::{distance_to_line_km, haversine_km};
+pub use pipeline::{geoparse_json, ArticleResult, EventRecord, MentionRecord, Pipeline};
+pub use read::{discover, parse_date, read_input, Input, Problem, ReadOutcome, Severity};
+pub use resolve::Resolver;
+pub use tag::{Span, Tagger};
+pub use write::{collection, point_feature, write_atomic, write_layers, Report, ReportItem};
+pub use zones::{controller_name, Control, ControlPoint, Zone, ZoneSet, CONTROLLERS};

@@ -1,1 +1,120 @@
-fn main() {}
+//! The `bordermap` command: parses arguments, builds a configuration, calls
+//! the library, maps errors to exit codes (0 all read, 1 some inputs not
+//! read, 2 usage error or nothing written).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use bordermap::{run_map, MapConfig, Pipeline};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+/// Map news about the Iraq–Syria frontier: places, events, zones of control.
+#[derive(Parser, Debug)]
+#[command(name = "bordermap", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read articles (files, folders, JSONL) and write GeoJSON layers.
+    ///
+    /// Example: bordermap map examples/articles --out out
+    Map {
+        /// Files or folders to read; folders are walked recursively.
+        /// Reads .txt/.md (optional --- front matter), .json and .jsonl/.ndjson.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Folder to write the layers into (created if missing).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Overwrite the layers in an existing, non-empty --out folder.
+        #[arg(long)]
+        force: bool,
+        /// Publication date (YYYY-MM-DD) for articles that carry none.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+    },
+    /// Print one article's text with its place mentions and events as JSON.
+    ///
+    /// Example: bordermap geoparse --date 2021-05-02 article.txt
+    Geoparse {
+        /// The article (.txt, .md, .json, .jsonl: first record), or - for stdin.
+        file: PathBuf,
+        /// Publication date (YYYY-MM-DD) when the input carries none.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("bordermap: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Map { inputs, out, force, date } => {
+            let pipeline = Pipeline::bundled().context("loading the bundled gazetteer")?;
+            let cfg = MapConfig { inputs, out: out.clone(), force, date };
+            let report = run_map(&pipeline, &cfg)?;
+            eprintln!(
+                "bordermap: {} inputs, {} articles, {} mentions, {} events, {} skipped, {} errors → {}",
+                report.inputs,
+                report.articles,
+                report.mentions,
+                report.events,
+                report.skipped.len(),
+                report.errors.len(),
+                out.display()
+            );
+            for p in report.skipped.iter().chain(&report.errors) {
+                match p.line {
+                    Some(l) => eprintln!("  {}:{l}: {}", p.path, p.reason),
+                    None => eprintln!("  {}: {}", p.path, p.reason),
+                }
+            }
+            Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Geoparse { file, date } => geoparse(file, date),
+    }
+}
+
+fn geoparse(file: PathBuf, date: Option<NaiveDate>) -> anyhow::Result<ExitCode> {
+    let rel = if file.as_os_str() == "-" { "-".to_string() } else { file.display().to_string() };
+    let input = bordermap::Input { path: file, rel };
+    let outcome = bordermap::read_input(&input, date);
+    let Some(article) = outcome.articles.into_iter().next() else {
+        let reason = outcome.problems.first().map(|p| p.reason.clone()).unwrap_or_else(|| "no article".into());
+        anyhow::bail!("{}: {reason}", input.rel);
+    };
+    let pipeline = Pipeline::bundled().context("loading the bundled gazetteer")?;
+    let result = pipeline.process(&article);
+    let json = bordermap::geoparse_json(&result);
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &json)?;
+    writeln!(out)?;
+    Ok(ExitCode::SUCCESS)
+}

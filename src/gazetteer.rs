@@ -1,0 +1,278 @@
+//! The bundled gazetteer: places with every name people write, their kind,
+//! country and admin units, and the polygons of the areas.
+//!
+//! The data ships inside the binary (`gazetteer/places.tsv`,
+//! `gazetteer/areas.geojson`, `gazetteer/border.geojson`) so the program runs
+//! from any folder; it is parsed once per process. See `gazetteer/README.md`
+//! for the formats and how they are rebuilt from open data.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use geo::{MultiLineString, MultiPolygon};
+
+use crate::error::{Error, Result};
+use crate::geometry;
+use crate::model::Kind;
+
+const PLACES_TSV: &str = include_str!("../gazetteer/places.tsv");
+const AREAS_GEOJSON: &str = include_str!("../gazetteer/areas.geojson");
+const BORDER_GEOJSON: &str = include_str!("../gazetteer/border.geojson");
+
+/// One gazetteer place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// Stable id, e.g. `sy-c5167` or `border-iq-sy`.
+    pub id: String,
+    pub kind: Kind,
+    pub name_en: String,
+    pub name_ar: String,
+    /// Every name variant, Arabic, Latin and Kurdish, as in the sources.
+    pub names: Vec<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub admin3: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub population: Option<u64>,
+    /// The name is also an ordinary word: accept only with context.
+    pub needs_context: bool,
+}
+
+/// The loaded gazetteer. Build it once and share it (it is `Sync`).
+#[derive(Debug)]
+pub struct Gazetteer {
+    places: Vec<Place>,
+    by_id: HashMap<String, u32>,
+    areas_src: Option<String>,
+    areas: OnceLock<HashMap<u32, MultiPolygon<f64>>>,
+    border: MultiLineString<f64>,
+}
+
+impl Gazetteer {
+    /// The gazetteer compiled into the program, parsed on first use.
+    ///
+    /// ```
+    /// let g = bordermap::Gazetteer::bundled().unwrap();
+    /// assert!(g.get("border-iq-sy").is_some());
+    /// ```
+    pub fn bundled() -> Result<&'static Gazetteer> {
+        static BUNDLED: OnceLock<std::result::Result<Gazetteer, String>> = OnceLock::new();
+        BUNDLED
+            .get_or_init(|| {
+                Gazetteer::from_parts(PLACES_TSV, "gazetteer/places.tsv", None, BORDER_GEOJSON)
+                    .map(|mut g| {
+                        g.areas_src = Some(AREAS_GEOJSON.to_string());
+                        g
+                    })
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| Error::Data(e.clone()))
+    }
+
+    /// Builds a gazetteer from TSV text (see `gazetteer/README.md`), optional
+    /// area polygons (GeoJSON with a `place_id` property) and the border line.
+    pub fn from_parts(
+        places_tsv: &str,
+        origin: &str,
+        areas_geojson: Option<&str>,
+        border_geojson: &str,
+    ) -> Result<Gazetteer> {
+        let places = parse_places(places_tsv, origin)?;
+        let by_id = index_ids(&places, origin)?;
+        let border = geometry::parse_lines(border_geojson)
+            .map_err(|e| Error::Data(format!("border: {e}")))?;
+        Ok(Gazetteer {
+            places,
+            by_id,
+            areas_src: areas_geojson.map(str::to_string),
+            areas: OnceLock::new(),
+            border,
+        })
+    }
+
+    /// Adds a user's own places (same columns as `places.tsv`, comma- or
+    /// tab-separated by the file's extension); a bad row names its line.
+    pub fn with_extra(mut self, path: &Path) -> Result<Gazetteer> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let origin = path.display().to_string();
+        let delim = if origin.ends_with(".csv") { b',' } else { b'\t' };
+        let extra = parse_places_delim(&text, &origin, delim)?;
+        for p in extra {
+            if self.by_id.contains_key(&p.id) {
+                return Err(Error::Data(format!(
+                    "{origin}: place_id {} is already in the gazetteer; choose another id",
+                    p.id
+                )));
+            }
+            self.by_id.insert(p.id.clone(), self.places.len() as u32);
+            self.places.push(p);
+        }
+        Ok(self)
+    }
+
+    /// All places, indexed by their position (the `u32` used across the crate).
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
+    /// The place at an index.
+    pub fn place(&self, idx: u32) -> &Place {
+        &self.places[idx as usize]
+    }
+
+    /// Looks a place up by id.
+    pub fn get(&self, id: &str) -> Option<&Place> {
+        self.index_of(id).map(|i| self.place(i))
+    }
+
+    /// The index of a place id.
+    pub fn index_of(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The polygon of an area place, when the gazetteer has one.
+    pub fn area(&self, idx: u32) -> Option<&MultiPolygon<f64>> {
+        self.areas
+            .get_or_init(|| self.parse_areas().unwrap_or_default())
+            .get(&idx)
+    }
+
+    /// The Iraq–Syria international border.
+    pub fn border(&self) -> &MultiLineString<f64> {
+        &self.border
+    }
+
+    /// Places whose folded name equals the folded `name` (any variant).
+    pub fn lookup(&self, name: &str) -> Vec<u32> {
+        let key = crate::fold(name);
+        (0..self.places.len() as u32)
+            .filter(|&i| self.place(i).names.iter().any(|n| crate::fold(n) == key))
+            .collect()
+    }
+
+    fn parse_areas(&self) -> Result<HashMap<u32, MultiPolygon<f64>>> {
+        let Some(src) = self.areas_src.as_deref() else {
+            return Ok(HashMap::new());
+        };
+        let mut out = HashMap::new();
+        for (id, poly) in geometry::parse_polygons(src, "place_id")? {
+            if let Some(i) = self.index_of(&id) {
+                out.insert(i, poly);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn index_ids(places: &[Place], origin: &str) -> Result<HashMap<String, u32>> {
+    let mut by_id = HashMap::with_capacity(places.len());
+    for (i, p) in places.iter().enumerate() {
+        if by_id.insert(p.id.clone(), i as u32).is_some() {
+            return Err(Error::Data(format!("{origin}: duplicate place_id {}", p.id)));
+        }
+    }
+    Ok(by_id)
+}
+
+fn parse_places(tsv: &str, origin: &str) -> Result<Vec<Place>> {
+    parse_places_delim(tsv, origin, b'\t')
+}
+
+/// The columns every gazetteer file has, in this order.
+pub const COLUMNS: [&str; 14] = [
+    "place_id",
+    "kind",
+    "name_en",
+    "name_ar",
+    "names",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "lat",
+    "lon",
+    "population",
+    "flags",
+    "source",
+];
+
+fn parse_places_delim(text: &str, origin: &str, delim: u8) -> Result<Vec<Place>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .quoting(delim != b'\t')
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::Data(format!("{origin}: header: {e}")))?
+        .clone();
+    let col = |name: &str| -> Result<usize> {
+        headers.iter().position(|h| h == name).ok_or_else(|| {
+            Error::Data(format!("{origin}: missing column `{name}` (needs: {})", COLUMNS.join(", ")))
+        })
+    };
+    let cols: Vec<usize> = COLUMNS.iter().map(|c| col(c)).collect::<Result<_>>()?;
+    let mut out = Vec::new();
+    for (n, rec) in rdr.records().enumerate() {
+        let line = n + 2;
+        let rec = rec.map_err(|e| Error::Data(format!("{origin}: line {line}: {e}")))?;
+        let get = |i: usize| rec.get(cols[i]).unwrap_or("").trim();
+        out.push(place_from_row(&get, origin, line)?);
+    }
+    Ok(out)
+}
+
+fn place_from_row<'a>(get: &dyn Fn(usize) -> &'a str, origin: &str, line: usize) -> Result<Place> {
+    let bad = |col: &str, what: &str| {
+        Error::Data(format!("{origin}: line {line}, column `{col}`: {what}"))
+    };
+    let id = get(0).to_string();
+    if id.is_empty() {
+        return Err(bad("place_id", "empty; give every place a unique id"));
+    }
+    let kind = Kind::parse(get(1))
+        .ok_or_else(|| bad("kind", &format!("unknown kind `{}`; use one of the spec's kinds", get(1))))?;
+    let lat: f64 = get(9).parse().map_err(|_| bad("lat", "not a number"))?;
+    let lon: f64 = get(10).parse().map_err(|_| bad("lon", "not a number"))?;
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(bad("lat/lon", "out of range (lat −90…90, lon −180…180)"));
+    }
+    let population = match get(11) {
+        "" => None,
+        s => Some(s.parse().map_err(|_| bad("population", "not a whole number"))?),
+    };
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let mut names: Vec<String> = get(4)
+        .split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    for n in [get(2), get(3)] {
+        if !n.is_empty() && !names.iter().any(|x| x == n) {
+            names.push(n.to_string());
+        }
+    }
+    if names.is_empty() {
+        return Err(bad("names", "no name at all; give name_en or name_ar"));
+    }
+    Ok(Place {
+        id,
+        kind,
+        name_en: get(2).to_string(),
+        name_ar: get(3).to_string(),
+        names,
+        country: get(5).to_string(),
+        admin1: opt(get(6)),
+        admin2: opt(get(7)),
+        admin3: opt(get(8)),
+        lat,
+        lon,
+        population,
+        needs_context: get(12).split(',').any(|f| f.trim() == "needs_context"),
+    })
+}

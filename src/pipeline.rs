@@ -1,0 +1,333 @@
+//! The whole road for one article: normalise → tag → resolve → events →
+//! zones, giving the records the writers turn into layers.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::events::{extract_events, EventLexicon};
+use crate::gazetteer::{Gazetteer, Place};
+use crate::geometry::{distance_to_line_km, haversine_km, round6};
+use crate::model::{Article, Event, Kind, Mention};
+use crate::normalise::Folded;
+use crate::resolve::Resolver;
+use crate::tag::Tagger;
+use crate::zones::{controller_name, ZoneSet};
+
+/// Everything built once and shared across articles and threads.
+#[derive(Debug)]
+pub struct Pipeline {
+    gazetteer: &'static Gazetteer,
+    tagger: Tagger,
+    resolver: Resolver,
+    lexicon: EventLexicon,
+    zones: ZoneSet,
+    crossings: Vec<u32>,
+    /// Controller shares of areas per (place, date): polygons are big, dates repeat.
+    share_cache: RwLock<HashMap<(u32, NaiveDate), Vec<(String, f64)>>>,
+}
+
+/// A place mention as the `mentions` layer writes it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MentionRecord {
+    pub article: String,
+    pub start: usize,
+    pub end: usize,
+    pub surface: String,
+    pub place_id: String,
+    pub name_en: String,
+    pub name_ar: String,
+    pub kind: &'static str,
+    pub country: String,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub controller: Option<String>,
+    pub controller_name: Option<String>,
+    pub confidence: f64,
+    pub border_km: f64,
+    pub border_side: String,
+    pub nearest_crossing: Option<String>,
+    #[serde(skip)]
+    pub lon: f64,
+    #[serde(skip)]
+    pub lat: f64,
+}
+
+/// An event as the `events` layer writes it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EventRecord {
+    pub event_id: String,
+    pub article: String,
+    pub date: Option<String>,
+    pub date_precision: &'static str,
+    pub event_type: String,
+    pub sub_event_type: String,
+    pub actors: String,
+    pub place_id: String,
+    pub name_en: String,
+    pub name_ar: String,
+    pub kind: &'static str,
+    pub surface: String,
+    pub geo_precision: u8,
+    pub country: String,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub controller: Option<String>,
+    pub controller_name: Option<String>,
+    pub controller_share: Option<String>,
+    pub zone_id: Option<String>,
+    pub border_km: f64,
+    pub border_side: String,
+    pub nearest_crossing: Option<String>,
+    pub text: String,
+    #[serde(skip)]
+    pub lon: f64,
+    #[serde(skip)]
+    pub lat: f64,
+    #[serde(skip)]
+    pub date_value: Option<NaiveDate>,
+}
+
+/// The result of one article.
+#[derive(Debug, Clone)]
+pub struct ArticleResult {
+    pub article: Article,
+    pub mentions: Vec<MentionRecord>,
+    pub events: Vec<EventRecord>,
+}
+
+/// Who held a place on a date, in the layers' terms.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ControlInfo {
+    controller: Option<String>,
+    share: Option<String>,
+    zone_id: Option<String>,
+}
+
+impl Pipeline {
+    /// The pipeline over the bundled gazetteer, lexicons and zones.
+    pub fn bundled() -> Result<Pipeline> {
+        Pipeline::new(Gazetteer::bundled()?, ZoneSet::bundled()?)
+    }
+
+    /// A pipeline over a given gazetteer and zone set.
+    pub fn new(gazetteer: &'static Gazetteer, zones: ZoneSet) -> Result<Pipeline> {
+        let crossings = (0..gazetteer.places().len() as u32)
+            .filter(|&i| gazetteer.place(i).kind == Kind::Crossing)
+            .collect();
+        Ok(Pipeline {
+            gazetteer,
+            tagger: Tagger::new(gazetteer)?,
+            resolver: Resolver::new()?,
+            lexicon: EventLexicon::bundled().map_err(|e| Error::Data(e.to_string()))?,
+            zones,
+            crossings,
+            share_cache: RwLock::new(HashMap::new()),
+        })
+    }
+
+    /// The gazetteer in use.
+    pub fn gazetteer(&self) -> &'static Gazetteer {
+        self.gazetteer
+    }
+
+    /// The zone set in use.
+    pub fn zones(&self) -> &ZoneSet {
+        &self.zones
+    }
+
+    /// The tagger in use.
+    pub fn tagger(&self) -> &Tagger {
+        &self.tagger
+    }
+
+    /// Place mentions of one text, resolved (no zones, no events).
+    pub fn mentions(&self, text: &str) -> Vec<Mention> {
+        let original: Vec<char> = text.chars().collect();
+        let folded = Folded::new(text);
+        let spans = self.tagger.tag(&original, &folded);
+        self.resolver.resolve(self.gazetteer, &self.tagger, &folded, &original, &spans)
+    }
+
+    /// Runs every stage over one article.
+    pub fn process(&self, article: &Article) -> ArticleResult {
+        let mentions = self.mentions(&article.text);
+        let events = extract_events(article, &mentions, &self.lexicon);
+        let chars: Vec<char> = article.text.chars().collect();
+        let mention_records = mentions.iter().map(|m| self.mention_record(article, m)).collect();
+        let event_records = events
+            .iter()
+            .filter_map(|e| Some(self.event_record(article, &chars, mentions.get(e.mention)?, e)))
+            .collect();
+        ArticleResult {
+            article: article.clone(),
+            mentions: mention_records,
+            events: event_records,
+        }
+    }
+
+    fn point_of(&self, m: &Mention) -> (f64, f64) {
+        m.point.unwrap_or_else(|| {
+            let p = self.gazetteer.place(m.place);
+            (p.lon, p.lat)
+        })
+    }
+
+    fn mention_record(&self, article: &Article, m: &Mention) -> MentionRecord {
+        let p = self.gazetteer.place(m.place);
+        let (lon, lat) = self.point_of(m);
+        let ctl = article.date.map(|d| self.control(m.place, lon, lat, d)).unwrap_or_default();
+        MentionRecord {
+            article: article.id.clone(),
+            start: m.start,
+            end: m.end,
+            surface: m.surface.clone(),
+            place_id: p.id.clone(),
+            name_en: p.name_en.clone(),
+            name_ar: p.name_ar.clone(),
+            kind: m.kind.as_str(),
+            country: p.country.clone(),
+            admin1: p.admin1.clone(),
+            admin2: p.admin2.clone(),
+            controller_name: ctl.controller.as_deref().and_then(controller_name).map(str::to_string),
+            controller: ctl.controller,
+            confidence: (f64::from(m.confidence) * 1000.0).round() / 1000.0,
+            border_km: self.border_km(lon, lat),
+            border_side: p.country.clone(),
+            nearest_crossing: self.nearest_crossing(lon, lat),
+            lon: round6(lon),
+            lat: round6(lat),
+        }
+    }
+
+    fn event_record(&self, article: &Article, chars: &[char], m: &Mention, e: &Event) -> EventRecord {
+        let p = self.gazetteer.place(m.place);
+        let (lon, lat) = self.point_of(m);
+        let ctl = e.date.map(|d| self.control(m.place, lon, lat, d)).unwrap_or_default();
+        let text: String = chars[e.sentence_start.min(chars.len())..e.sentence_end.min(chars.len())].iter().collect();
+        EventRecord {
+            event_id: event_id(&article.id, e, &p.id),
+            article: article.id.clone(),
+            date: e.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            date_precision: e.date_precision.as_str(),
+            event_type: e.event_type.clone(),
+            sub_event_type: e.sub_event_type.clone(),
+            actors: e.actors.join("; "),
+            place_id: p.id.clone(),
+            name_en: p.name_en.clone(),
+            name_ar: p.name_ar.clone(),
+            kind: m.kind.as_str(),
+            surface: m.surface.clone(),
+            geo_precision: e.geo_precision,
+            country: p.country.clone(),
+            admin1: p.admin1.clone(),
+            admin2: p.admin2.clone(),
+            controller_name: ctl.controller.as_deref().and_then(controller_name).map(str::to_string),
+            controller: ctl.controller,
+            controller_share: ctl.share,
+            zone_id: ctl.zone_id,
+            border_km: self.border_km(lon, lat),
+            border_side: p.country.clone(),
+            nearest_crossing: self.nearest_crossing(lon, lat),
+            text: text.trim().to_string(),
+            lon: round6(lon),
+            lat: round6(lat),
+            date_value: e.date,
+        }
+    }
+
+    /// Controller of a place on a date: the point's zone, or for an area
+    /// split between zones, `MIXED` with the shares.
+    fn control(&self, place: u32, lon: f64, lat: f64, date: NaiveDate) -> ControlInfo {
+        let p: &Place = self.gazetteer.place(place);
+        if matches!(p.kind, Kind::Country | Kind::Border | Kind::River) {
+            return ControlInfo::default();
+        }
+        if p.kind.is_area() {
+            if let Some(info) = self.area_control(place, date) {
+                return info;
+            }
+        }
+        match self.zones.control_at(lon, lat, date) {
+            Some(c) => ControlInfo {
+                controller: Some(c.controller),
+                share: None,
+                zone_id: Some(c.zone_id),
+            },
+            None => ControlInfo::default(),
+        }
+    }
+
+    fn area_control(&self, place: u32, date: NaiveDate) -> Option<ControlInfo> {
+        let area = self.gazetteer.area(place)?;
+        let cached = self.share_cache.read().ok().and_then(|c| c.get(&(place, date)).cloned());
+        let shares = cached.unwrap_or_else(|| {
+            let s = self.zones.shares(area, date);
+            if let Ok(mut c) = self.share_cache.write() {
+                c.insert((place, date), s.clone());
+            }
+            s
+        });
+        let (_, top_share) = shares.first()?;
+        if *top_share >= 0.9 {
+            return None; // one controller holds (nearly) all of it: use the point's zone
+        }
+        let share = shares
+            .iter()
+            .filter(|(_, s)| *s >= 0.05)
+            .map(|(c, s)| format!("{c} {s:.2}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Some(ControlInfo {
+            controller: Some("MIXED".into()),
+            share: Some(share),
+            zone_id: None,
+        })
+    }
+
+    fn border_km(&self, lon: f64, lat: f64) -> f64 {
+        (distance_to_line_km((lon, lat), self.gazetteer.border()) * 10.0).round() / 10.0
+    }
+
+    fn nearest_crossing(&self, lon: f64, lat: f64) -> Option<String> {
+        self.crossings
+            .iter()
+            .map(|&c| (c, haversine_km((lon, lat), (self.gazetteer.place(c).lon, self.gazetteer.place(c).lat))))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map(|(c, _)| self.gazetteer.place(c).name_en.clone())
+    }
+}
+
+/// A stable id from what identifies an event: same input, same id.
+fn event_id(article: &str, e: &Event, place_id: &str) -> String {
+    let key = format!("{article}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{place_id}", e.sentence_start, e.event_type, e.sub_event_type);
+    // FNV-1a: tiny, and stable across Rust versions (std's hasher is not promised to be).
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("ev-{h:016x}")
+}
+
+/// The `geoparse` output for one article: its text with mentions and events,
+/// each with `lat`/`lon` added since there is no geometry.
+pub fn geoparse_json(r: &ArticleResult) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let with_point = |v: Value, lon: f64, lat: f64| match v {
+        Value::Object(mut m) => {
+            m.insert("lat".into(), lat.into());
+            m.insert("lon".into(), lon.into());
+            Value::Object(m)
+        }
+        other => other,
+    };
+    let to_value = |v: serde_json::Result<Value>| v.unwrap_or(Value::Null);
+    json!({
+        "article": r.article.id,
+        "title": r.article.title,
+        "date": r.article.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        "text": r.article.text,
+        "mentions": r.mentions.iter().map(|m| with_point(to_value(serde_json::to_value(m)), m.lon, m.lat)).collect::<Vec<_>>(),
+        "events": r.events.iter().map(|e| with_point(to_value(serde_json::to_value(e)), e.lon, e.lat)).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,411 @@
+//! Stage 4 — resolve: choose one place per tagged span, with a confidence.
+//!
+//! Most of the work is saying no. Each candidate of a span gets a score from
+//! priors (kind, population), the words around it (`محافظة X`, `قرية X`,
+//! `X province`, `قرب X`, `ريف X`), the area the text puts it in
+//! (`X في ريف دير الزور`, `X in Hasakah province`) and the other places of the
+//! article (near an unambiguous place, inside an area the article names).
+//! Names that are also ordinary words (`needs_context`) and small villages
+//! are accepted only with such evidence. One reading per name per article,
+//! unless a cue says otherwise.
+
+use crate::error::{Error, Result};
+use crate::gazetteer::{Gazetteer, Place};
+use crate::geometry::haversine_km;
+use crate::model::{Kind, Mention};
+use crate::normalise::{fold, is_word_char, Folded};
+use crate::tag::{Span, Tagger};
+
+const CUES_TSV: &str = include_str!("../gazetteer/lexicon/cues.tsv");
+
+/// What a context word says about the name next to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effect {
+    /// The name is of one of these kinds (`محافظة`, `village of`).
+    Kind,
+    /// Somewhere near the place, not at it (`قرب`, `east of`).
+    Near,
+    /// The countryside around a town or area (`ريف`, `countryside`).
+    Countryside,
+}
+
+#[derive(Debug, Clone)]
+struct Cue {
+    folded: String,
+    before: bool,
+    effect: Effect,
+    kinds: Vec<Kind>,
+}
+
+/// Chooses places for spans. Build once, share across threads.
+#[derive(Debug)]
+pub struct Resolver {
+    cues: Vec<Cue>,
+}
+
+/// Per-span working state.
+#[derive(Debug, Clone, Default)]
+struct Ctx {
+    kind_cue: Option<Vec<Kind>>,
+    /// The kind cue came from the words around this span (not inherited).
+    own_cue: bool,
+    near: bool,
+    countryside: bool,
+    /// Index of a following span that names the area this one lies in.
+    container: Option<usize>,
+}
+
+impl Resolver {
+    /// The resolver with the bundled context cues.
+    pub fn new() -> Result<Resolver> {
+        Resolver::from_tsv(CUES_TSV, "gazetteer/lexicon/cues.tsv")
+    }
+
+    /// A resolver with cues from TSV text (`cue, lang, position, effect, kinds`).
+    pub fn from_tsv(tsv: &str, origin: &str) -> Result<Resolver> {
+        let mut cues = Vec::new();
+        for (n, line) in tsv.lines().enumerate().skip(1) {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            cues.push(parse_cue(line).map_err(|e| Error::Data(format!("{origin}: line {}: {e}", n + 1)))?);
+        }
+        // Longest first, so "شمال شرق" wins over "شرق".
+        cues.sort_by(|a, b| b.folded.len().cmp(&a.folded.len()).then(a.folded.cmp(&b.folded)));
+        Ok(Resolver { cues })
+    }
+
+    /// Resolves every span of one article to at most one place.
+    pub fn resolve(&self, gaz: &Gazetteer, tagger: &Tagger, folded: &Folded, original: &[char], spans: &[Span]) -> Vec<Mention> {
+        let ctx = self.contexts(folded.as_str(), spans, gaz, tagger);
+        let cands: Vec<Vec<u32>> = spans
+            .iter()
+            .zip(&ctx)
+            .map(|(s, c)| filter_by_cue(tagger.candidates(s), c, gaz))
+            .collect();
+        let anchors = anchors(&cands, &ctx, gaz);
+        let mut chosen: Vec<Option<(u32, f32)>> = (0..spans.len())
+            .map(|i| choose(i, &cands, &ctx, &anchors, gaz))
+            .collect();
+        one_reading_per_name(folded.as_str(), spans, &ctx, &cands, &mut chosen);
+        spans
+            .iter()
+            .zip(&ctx)
+            .zip(chosen)
+            .filter_map(|((s, c), ch)| {
+                let (place, confidence) = ch?;
+                Some(Mention {
+                    start: s.start,
+                    end: s.end,
+                    surface: original[s.start..s.end].iter().collect(),
+                    place,
+                    kind: gaz.place(place).kind,
+                    confidence,
+                    near: c.near,
+                    countryside: c.countryside,
+                    point: None,
+                })
+            })
+            .collect()
+    }
+
+    fn contexts(&self, hay: &str, spans: &[Span], gaz: &Gazetteer, tagger: &Tagger) -> Vec<Ctx> {
+        let mut out: Vec<Ctx> = Vec::with_capacity(spans.len());
+        for (i, s) in spans.iter().enumerate() {
+            let mut c = Ctx::default();
+            for cue in self.cues_at(hay, s) {
+                match cue.effect {
+                    Effect::Kind => {
+                        if c.kind_cue.is_none() {
+                            c.kind_cue = Some(cue.kinds.clone());
+                            c.own_cue = true;
+                        }
+                    }
+                    Effect::Near => c.near = true,
+                    Effect::Countryside => {
+                        c.countryside = true;
+                        if c.kind_cue.is_none() {
+                            c.kind_cue = Some(cue.kinds.clone());
+                            c.own_cue = true;
+                        }
+                    }
+                }
+            }
+            if c.kind_cue.is_none() && i > 0 && is_list_gap(&hay[spans[i - 1].fend..s.fstart]) {
+                // "محافظات الحسكة ودير الزور وحمص": the cue covers the whole list.
+                c.kind_cue = out[i - 1].kind_cue.clone();
+            }
+            c.container = container_of(hay, spans, i, gaz, tagger);
+            out.push(c);
+        }
+        out
+    }
+
+    /// The cues right before and right after a span.
+    fn cues_at<'a>(&'a self, hay: &str, s: &Span) -> Vec<&'a Cue> {
+        let before = trim_end_punct(&hay[..s.fstart]);
+        let after = trim_start_punct(&hay[s.fend..]);
+        let mut found: Vec<&Cue> = Vec::new();
+        for cue in &self.cues {
+            let hit = if cue.before { ends_with_word(before, &cue.folded) } else { starts_with_word(after, &cue.folded) };
+            if hit && !found.iter().any(|f| f.before == cue.before && f.effect == cue.effect) {
+                found.push(cue);
+            }
+        }
+        found
+    }
+}
+
+fn parse_cue(line: &str) -> std::result::Result<Cue, String> {
+    let cols: Vec<&str> = line.split('\t').collect();
+    if cols.len() < 4 {
+        return Err("needs the columns cue, lang, position, effect, kinds".into());
+    }
+    let before = match cols[2] {
+        "before" => true,
+        "after" => false,
+        p => return Err(format!("position `{p}` must be `before` or `after`")),
+    };
+    let effect = match cols[3] {
+        "kind" => Effect::Kind,
+        "near" => Effect::Near,
+        "countryside" => Effect::Countryside,
+        e => return Err(format!("effect `{e}` must be kind, near or countryside")),
+    };
+    let kinds = cols
+        .get(4)
+        .unwrap_or(&"")
+        .split(',')
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| Kind::parse(k.trim()).ok_or_else(|| format!("unknown kind `{k}`")))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(Cue {
+        folded: fold(cols[0]),
+        before,
+        effect,
+        kinds,
+    })
+}
+
+fn is_punct_gap(c: char) -> bool {
+    !is_word_char(c) && !matches!(c, '.' | '!' | '?' | '؟' | '\n' | '؛' | ';')
+}
+
+fn trim_end_punct(s: &str) -> &str {
+    s.trim_end_matches(is_punct_gap)
+}
+
+fn trim_start_punct(s: &str) -> &str {
+    s.trim_start_matches(is_punct_gap)
+}
+
+/// `hay` ends with the word(s) `w`, possibly with a one- or two-letter clitic
+/// (`بمدينة`, `وبلدة`).
+fn ends_with_word(hay: &str, w: &str) -> bool {
+    let Some(rest) = hay.strip_suffix(w) else { return false };
+    let rest = ["وب", "ول", "و", "ب", "ل", "ف"]
+        .iter()
+        .find_map(|c| rest.strip_suffix(c).filter(|r| !r.chars().next_back().is_some_and(is_word_char)))
+        .unwrap_or(rest);
+    !rest.chars().next_back().is_some_and(is_word_char)
+}
+
+fn starts_with_word(hay: &str, w: &str) -> bool {
+    hay.strip_prefix(w).is_some_and(|r| !r.chars().next().is_some_and(is_word_char))
+}
+
+/// Only a list separator between two spans: `،`, `,`, `و`, `and`, `or`.
+fn is_list_gap(gap: &str) -> bool {
+    let g = gap.trim_matches(|c: char| c.is_whitespace() || matches!(c, '،' | ',' | '"' | '“' | '”' | '«' | '»'));
+    matches!(g, "" | "and" | "or" | "او" | "و")
+}
+
+/// A following span, close and in the same sentence, that names an area the
+/// span may lie in: "X في ريف دير الزور", "X, east of Deir ez-Zor".
+fn container_of(hay: &str, spans: &[Span], i: usize, gaz: &Gazetteer, tagger: &Tagger) -> Option<usize> {
+    let next = spans.get(i + 1)?;
+    let gap = &hay[spans[i].fend..next.fstart];
+    if gap.len() > 48 || gap.contains(['.', '!', '?', '؟', '\n', '؛']) {
+        return None;
+    }
+    let words = gap.split_whitespace().count();
+    let arealike = tagger.candidates(next).iter().any(|&c| {
+        matches!(gaz.place(c).kind, Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::City | Kind::Region)
+    });
+    (arealike && words <= 5).then_some(i + 1)
+}
+
+fn filter_by_cue(cands: &[u32], c: &Ctx, gaz: &Gazetteer) -> Vec<u32> {
+    if let Some(kinds) = &c.kind_cue {
+        let kept: Vec<u32> = cands.iter().copied().filter(|&p| kinds.contains(&gaz.place(p).kind)).collect();
+        if !kept.is_empty() {
+            return kept;
+        }
+    }
+    cands.to_vec()
+}
+
+/// Points and areas the article names without doubt, as evidence for the rest.
+struct Anchors {
+    /// (span index, lon, lat) of unambiguous point places.
+    points: Vec<(usize, f64, f64)>,
+    /// (span index, place) of unambiguous areas.
+    areas: Vec<(usize, u32)>,
+}
+
+fn anchors(cands: &[Vec<u32>], ctx: &[Ctx], gaz: &Gazetteer) -> Anchors {
+    let mut a = Anchors { points: Vec::new(), areas: Vec::new() };
+    for (i, cs) in cands.iter().enumerate() {
+        let unique = match cs.as_slice() {
+            [one] => *one,
+            _ => continue,
+        };
+        let p = gaz.place(unique);
+        if p.needs_context && !ctx[i].own_cue {
+            continue;
+        }
+        match p.kind {
+            Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::Region => a.areas.push((i, unique)),
+            Kind::Country | Kind::Border | Kind::River | Kind::Mountain => {}
+            _ => a.points.push((i, p.lon, p.lat)),
+        }
+    }
+    a
+}
+
+fn kind_prior(k: Kind) -> f32 {
+    match k {
+        Kind::Border => 0.75,
+        Kind::Country | Kind::City => 0.6,
+        Kind::Governorate => 0.55,
+        Kind::Crossing | Kind::Camp | Kind::Base | Kind::River | Kind::Region => 0.5,
+        Kind::Town | Kind::Infrastructure | Kind::Mountain => 0.45,
+        Kind::District => 0.4,
+        Kind::Subdistrict => 0.35,
+        Kind::Village | Kind::Coordinate => 0.2,
+    }
+}
+
+fn pop_bonus(p: &Place) -> f32 {
+    p.population
+        .map(|n| (((n.max(1) as f32).log10() - 3.0).clamp(0.0, 3.5)) * 0.07)
+        .unwrap_or(0.0)
+}
+
+/// Is place `p` inside the area named by span `area_span`'s candidates?
+fn inside_any(p: &Place, area_cands: &[u32], gaz: &Gazetteer) -> bool {
+    area_cands.iter().any(|&a| inside(p, a, gaz))
+}
+
+fn inside(p: &Place, a: u32, gaz: &Gazetteer) -> bool {
+    let area = gaz.place(a);
+    if std::ptr::eq(p, area) {
+        return false;
+    }
+    match area.kind {
+        Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::Region | Kind::Country => {
+            if let Some(poly) = gaz.area(a) {
+                use geo::Contains;
+                return poly.contains(&geo::Point::new(p.lon, p.lat));
+            }
+            let key = fold(&area.name_en);
+            [&p.admin1, &p.admin2, &p.admin3]
+                .iter()
+                .any(|x| x.as_deref().is_some_and(|n| fold(n) == key))
+        }
+        Kind::City | Kind::Town => haversine_km((p.lon, p.lat), (area.lon, area.lat)) < 60.0,
+        _ => false,
+    }
+}
+
+/// Evidence beyond priors for candidate `p` of span `i`: (score, has_evidence).
+fn evidence(i: usize, p: &Place, cands: &[Vec<u32>], ctx: &[Ctx], anchors: &Anchors, gaz: &Gazetteer) -> (f32, bool) {
+    let mut score = 0.0;
+    let mut strong = false;
+    if let Some(kinds) = &ctx[i].kind_cue {
+        if kinds.contains(&p.kind) {
+            score += if ctx[i].own_cue { 0.45 } else { 0.3 };
+            strong = true;
+        } else {
+            score -= 0.3;
+        }
+    }
+    if let Some(c) = ctx[i].container {
+        if inside_any(p, &cands[c], gaz) {
+            score += 0.4;
+            strong = true;
+        } else if !p.kind.is_area() {
+            score -= 0.3;
+        }
+    }
+    let nearest = anchors
+        .points
+        .iter()
+        .filter(|(j, _, _)| *j != i)
+        .map(|&(_, lon, lat)| haversine_km((p.lon, p.lat), (lon, lat)))
+        .fold(f64::INFINITY, f64::min);
+    score += match nearest {
+        d if d < 15.0 => 0.35,
+        d if d < 40.0 => 0.25,
+        d if d < 100.0 => 0.12,
+        d if d < 250.0 => 0.03,
+        d if d.is_finite() => -0.05,
+        _ => 0.0,
+    };
+    strong |= nearest < 40.0;
+    if anchors.areas.iter().any(|&(j, a)| j != i && inside(p, a, gaz)) {
+        score += 0.15;
+    }
+    (score, strong)
+}
+
+fn choose(i: usize, cands: &[Vec<u32>], ctx: &[Ctx], anchors: &Anchors, gaz: &Gazetteer) -> Option<(u32, f32)> {
+    let n = cands[i].len();
+    let mut scored: Vec<(u32, f32)> = cands[i]
+        .iter()
+        .filter_map(|&c| {
+            let p = gaz.place(c);
+            let (ev, strong) = evidence(i, p, cands, ctx, anchors, gaz);
+            let needs_evidence = p.needs_context || (p.kind == Kind::Village && p.population.unwrap_or(0) < 5_000);
+            if needs_evidence && !strong {
+                return None;
+            }
+            let unique = if n == 1 && !p.needs_context { 0.25 } else { 0.0 };
+            let frontier = if matches!(p.country.as_str(), "SY" | "IQ") { 0.05 } else { 0.0 };
+            Some((c, kind_prior(p.kind) + pop_bonus(p) + ev + unique + frontier))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (best, s1) = *scored.first()?;
+    let margin = scored.get(1).map(|&(_, s2)| s1 - s2).unwrap_or(1.0);
+    Some((best, confidence(s1, margin)))
+}
+
+/// Maps a score and the margin over the runner-up to 0–1.
+fn confidence(score: f32, margin: f32) -> f32 {
+    let base = 1.0 / (1.0 + (-4.0 * (score - 0.45)).exp());
+    let sure = 0.55 + 0.45 * (margin / 0.3).clamp(0.0, 1.0);
+    (base * sure).clamp(0.05, 0.99)
+}
+
+/// Spans of the same name without a cue of their own take the article's
+/// best reading of that name.
+fn one_reading_per_name(hay: &str, spans: &[Span], ctx: &[Ctx], cands: &[Vec<u32>], chosen: &mut [Option<(u32, f32)>]) {
+    let name = |i: usize| &hay[spans[i].name_fstart..spans[i].fend];
+    for i in 0..spans.len() {
+        if ctx[i].own_cue {
+            continue;
+        }
+        let best = (0..spans.len())
+            .filter(|&j| name(j) == name(i))
+            .filter_map(|j| chosen[j].filter(|(p, _)| cands[i].contains(p)))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let (Some(b), Some(cur)) = (best, chosen[i]) {
+            if b.0 != cur.0 {
+                chosen[i] = Some(b);
+            }
+        } else if chosen[i].is_none() {
+            chosen[i] = best;
+        }
+    }
+}

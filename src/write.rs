@@ -1,0 +1,196 @@
+//! Stage 7 — write: GeoJSON layers and `report.json`, each written to a
+//! temporary name and renamed into place, so a crash never leaves a half file.
+//!
+//! RFC 7946 throughout: WGS 84 lon/lat rounded to 6 decimals, exterior rings
+//! counter-clockwise, one geometry type per layer, scalar properties only.
+//! Output depends only on the input: features are in input order, ids are
+//! hashes of content, so the same input gives the same bytes.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use geo::{MapCoords, MultiPolygon, Orient, orient::Direction};
+use geojson::{Feature, Geometry, GeometryValue as GValue};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::geometry::round6;
+use crate::pipeline::{ArticleResult, Pipeline};
+use crate::read::{Problem, Severity};
+
+/// The run summary written as `report.json`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub inputs: usize,
+    pub articles: usize,
+    pub skipped: Vec<ReportItem>,
+    pub errors: Vec<ReportItem>,
+    pub mentions: usize,
+    pub events: usize,
+    pub elapsed_ms: u64,
+}
+
+/// One input (or record) that was not read, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportItem {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+impl Report {
+    /// Files a problem under `skipped` or `errors`.
+    pub fn add_problem(&mut self, p: &Problem) {
+        let item = ReportItem { path: p.path.clone(), line: p.line, reason: p.reason.clone() };
+        match p.severity {
+            Severity::Skipped => self.skipped.push(item),
+            Severity::Error => self.errors.push(item),
+        }
+    }
+
+    /// True when every input was read.
+    pub fn is_clean(&self) -> bool {
+        self.skipped.is_empty() && self.errors.is_empty()
+    }
+}
+
+/// Writes every layer and the report into `dir` (created if missing).
+pub fn write_layers(dir: &Path, results: &[ArticleResult], pipeline: &Pipeline, report: &Report) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mentions = results.iter().flat_map(|r| &r.mentions).map(|m| point_feature(m, m.lon, m.lat));
+    write_atomic(&dir.join("mentions.geojson"), |w| collection(w, mentions))?;
+    let events = results.iter().flat_map(|r| &r.events).map(|e| point_feature(e, e.lon, e.lat));
+    write_atomic(&dir.join("events.geojson"), |w| collection(w, events))?;
+    write_atomic(&dir.join("places.geojson"), |w| collection(w, place_features(results).into_iter()))?;
+    write_atomic(&dir.join("zones.geojson"), |w| collection(w, zone_features(results, pipeline).into_iter()))?;
+    write_atomic(&dir.join("border.geojson"), |w| collection(w, std::iter::once(border_feature(pipeline))))?;
+    write_atomic(&dir.join("report.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// Writes through a temporary file in the same folder, then renames it.
+pub fn write_atomic(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let tmp = tmp_name(path);
+    let result = (|| {
+        let file = std::fs::File::create(&tmp)?;
+        let mut w = std::io::BufWriter::new(file);
+        f(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+fn tmp_name(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// A FeatureCollection, one feature per line so diffs stay readable.
+pub fn collection(w: &mut dyn Write, features: impl Iterator<Item = Feature>) -> std::io::Result<()> {
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
+    for (i, f) in features.enumerate() {
+        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *w, &f).map_err(std::io::Error::other)?;
+    }
+    w.write_all(b"\n]}\n")
+}
+
+/// A Point feature from a record whose fields become the properties.
+pub fn point_feature<T: Serialize>(record: &T, lon: f64, lat: f64) -> Feature {
+    let props = match serde_json::to_value(record) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    feature(GValue::Point { coordinates: [round6(lon), round6(lat)].into() }, props)
+}
+
+fn feature(value: GValue, properties: Map<String, Value>) -> Feature {
+    Feature { bbox: None, geometry: Some(Geometry::new(value)), id: None, properties: Some(properties), foreign_members: None }
+}
+
+/// One feature per distinct place mentioned, with how often and where.
+fn place_features(results: &[ArticleResult]) -> Vec<Feature> {
+    let mut by_place: BTreeMap<&str, (usize, Vec<&str>, &crate::pipeline::MentionRecord)> = BTreeMap::new();
+    for r in results {
+        for m in &r.mentions {
+            let e = by_place.entry(&m.place_id).or_insert((0, Vec::new(), m));
+            e.0 += 1;
+            if !e.1.contains(&m.article.as_str()) {
+                e.1.push(&m.article);
+            }
+        }
+    }
+    by_place
+        .into_values()
+        .map(|(n, arts, m)| {
+            let mut p = Map::new();
+            p.insert("place_id".into(), m.place_id.clone().into());
+            p.insert("name_en".into(), m.name_en.clone().into());
+            p.insert("name_ar".into(), m.name_ar.clone().into());
+            p.insert("kind".into(), m.kind.into());
+            p.insert("country".into(), m.country.clone().into());
+            p.insert("admin1".into(), m.admin1.clone().into());
+            p.insert("admin2".into(), m.admin2.clone().into());
+            p.insert("mentions".into(), n.into());
+            p.insert("articles".into(), arts.len().into());
+            p.insert("border_km".into(), m.border_km.into());
+            feature(GValue::Point { coordinates: [m.lon, m.lat].into() }, p)
+        })
+        .collect()
+}
+
+/// The zones in force on any event date, in the bundled order.
+fn zone_features(results: &[ArticleResult], pipeline: &Pipeline) -> Vec<Feature> {
+    let mut dates: Vec<_> = results.iter().flat_map(|r| &r.events).filter_map(|e| e.date_value).collect();
+    dates.sort();
+    dates.dedup();
+    let zones = pipeline.zones().zones();
+    (0..zones.len())
+        .filter(|&i| dates.iter().any(|&d| zones[i].in_force(d)))
+        .map(|i| zone_feature(&zones[i]))
+        .collect()
+}
+
+/// A zone as a feature: its properties as given, geometry oriented and rounded.
+pub fn zone_feature(z: &crate::zones::Zone) -> Feature {
+    let mut props = Map::new();
+    for key in ["zone_id", "controller", "controller_name", "controller_ar", "valid_from", "valid_to", "confidence", "source"] {
+        props.insert(key.into(), z.properties.get(key).cloned().unwrap_or(Value::Null));
+    }
+    props.insert("zone_id".into(), z.zone_id.clone().into());
+    props.insert("controller".into(), z.controller.clone().into());
+    for (k, v) in &z.properties {
+        if !props.contains_key(k) {
+            props.insert(k.clone(), v.clone());
+        }
+    }
+    feature(multipolygon_value(&z.geometry), props)
+}
+
+/// RFC 7946 polygon: exterior counter-clockwise, holes clockwise, 6 decimals.
+pub fn multipolygon_value(mp: &MultiPolygon<f64>) -> GValue {
+    let mp = mp.orient(Direction::Default).map_coords(|c| geo::Coord { x: round6(c.x), y: round6(c.y) });
+    GValue::from(&mp)
+}
+
+fn border_feature(pipeline: &Pipeline) -> Feature {
+    let g = pipeline.gazetteer();
+    let border = g.border().map_coords(|c| geo::Coord { x: round6(c.x), y: round6(c.y) });
+    let mut p = Map::new();
+    let place = g.get("border-iq-sy");
+    p.insert("place_id".into(), "border-iq-sy".into());
+    p.insert("name_en".into(), place.map(|p| p.name_en.clone()).unwrap_or_else(|| "Iraq–Syria border".into()).into());
+    p.insert("name_ar".into(), place.map(|p| p.name_ar.clone()).unwrap_or_else(|| "الحدود السورية العراقية".into()).into());
+    let value = if border.0.len() == 1 { GValue::from(&border.0[0]) } else { GValue::from(&border) };
+    feature(value, p)
+}

@@ -1,0 +1,254 @@
+//! Stage 6 — zones: who controlled a point on a date, and where the border is.
+//!
+//! Zones are time-versioned polygons (`gazetteer/zones.geojson`, built by
+//! `tools/build_zones.py`), each with a controller code, a validity interval
+//! `[valid_from, valid_to)` and a confidence. Lookups go through an R-tree of
+//! the zones' bounding boxes, then the exact point-in-polygon test. Town-level
+//! facts (`gazetteer/control_points.csv`) override the polygons within a
+//! small radius of a town on the dates they cover.
+
+use chrono::NaiveDate;
+use geo::{BoundingRect, Contains, MultiPolygon, Point};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::geometry::{feature_collection, haversine_km, to_multipolygon};
+
+const ZONES_GEOJSON: &str = include_str!("../gazetteer/zones.geojson");
+const CONTROL_POINTS_CSV: &str = include_str!("../gazetteer/control_points.csv");
+
+/// The controller codes of the spec with their English and Arabic names.
+pub const CONTROLLERS: [(&str, &str, &str); 11] = [
+    ("SY_GOV_ASSAD", "Syrian government (Assad)", "قوات الحكومة السورية (الأسد)"),
+    ("SY_GOV_TRANSITIONAL", "Syrian transitional government", "الحكومة السورية الانتقالية"),
+    ("SDF", "Syrian Democratic Forces", "قوات سوريا الديمقراطية"),
+    ("ISIS", "Islamic State", "تنظيم الدولة الإسلامية"),
+    ("SY_OPP_TANF", "Coalition and Syrian partner force (al-Tanf)", "التحالف وجيش سوريا الحرة (التنف)"),
+    ("SY_OPP_REBELS", "Syrian opposition factions", "فصائل المعارضة السورية"),
+    ("TR_SNA", "Turkey and the Syrian National Army", "تركيا والجيش الوطني السوري"),
+    ("IQ_FED", "Iraqi federal forces", "القوات الاتحادية العراقية"),
+    ("KRG", "Kurdistan Regional Government", "حكومة إقليم كردستان"),
+    ("CONTESTED", "Contested", "منطقة متنازع عليها"),
+    ("MIXED", "Mixed", "سيطرة مختلطة"),
+];
+
+/// English display name of a controller code.
+pub fn controller_name(code: &str) -> Option<&'static str> {
+    CONTROLLERS.iter().find(|c| c.0 == code).map(|c| c.1)
+}
+
+/// One zone of control over one interval.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    pub zone_id: String,
+    pub controller: String,
+    pub valid_from: NaiveDate,
+    /// Exclusive; `None` while still in force.
+    pub valid_to: Option<NaiveDate>,
+    pub geometry: MultiPolygon<f64>,
+    /// Every property of the source feature, written back unchanged.
+    pub properties: Map<String, Value>,
+}
+
+impl Zone {
+    /// True when the zone is in force on `date`.
+    pub fn in_force(&self, date: NaiveDate) -> bool {
+        self.valid_from <= date && self.valid_to.is_none_or(|t| date < t)
+    }
+}
+
+/// A town-level fact: within `radius_km` of the point, `controller` holds on
+/// `[valid_from, valid_to)`.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ControlPoint {
+    pub place: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub radius_km: f64,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub controller: String,
+    pub confidence: String,
+    pub source: String,
+}
+
+/// Who controlled a point on a date, and which zone (or town fact) said so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Control {
+    pub controller: String,
+    /// The zone id, or `point:PLACE` when a town-level fact decided.
+    pub zone_id: String,
+    /// Index of the zone in [`ZoneSet::zones`], when a zone decided.
+    pub zone: Option<usize>,
+}
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// All zones, indexed for point lookups. Build once, share across threads.
+#[derive(Debug)]
+pub struct ZoneSet {
+    zones: Vec<Zone>,
+    index: RTree<Entry>,
+    points: Vec<ControlPoint>,
+}
+
+impl ZoneSet {
+    /// The zone history bundled with the program.
+    pub fn bundled() -> Result<ZoneSet> {
+        ZoneSet::from_sources(ZONES_GEOJSON, "gazetteer/zones.geojson", CONTROL_POINTS_CSV)
+    }
+
+    /// Zones from GeoJSON text and town facts from CSV text.
+    pub fn from_sources(zones_geojson: &str, origin: &str, points_csv: &str) -> Result<ZoneSet> {
+        let zones = parse_zones(zones_geojson, origin)?;
+        let points = parse_points(points_csv)?;
+        Ok(ZoneSet::new(zones, points))
+    }
+
+    /// Indexes zones and town facts.
+    pub fn new(zones: Vec<Zone>, points: Vec<ControlPoint>) -> ZoneSet {
+        let entries = zones
+            .iter()
+            .enumerate()
+            .filter_map(|(i, z)| {
+                let r = z.geometry.bounding_rect()?;
+                Some(GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
+            })
+            .collect();
+        ZoneSet {
+            zones,
+            index: RTree::bulk_load(entries),
+            points,
+        }
+    }
+
+    /// All zones.
+    pub fn zones(&self) -> &[Zone] {
+        &self.zones
+    }
+
+    /// The zone in force on `date` that contains the (lon, lat) point.
+    pub fn zone_at(&self, lon: f64, lat: f64, date: NaiveDate) -> Option<usize> {
+        let pt = Point::new(lon, lat);
+        let mut hits: Vec<usize> = self
+            .index
+            .locate_all_at_point(&[lon, lat])
+            .map(|e| e.data)
+            .filter(|&i| self.zones[i].in_force(date) && self.zones[i].geometry.contains(&pt))
+            .collect();
+        // Zones of one date should not overlap; if a user's file makes them,
+        // the most recently started wins, deterministically.
+        hits.sort_by(|&a, &b| self.zones[b].valid_from.cmp(&self.zones[a].valid_from).then(a.cmp(&b)));
+        hits.first().copied()
+    }
+
+    /// Who controlled the point on `date`: a town-level fact if one covers
+    /// it, else the zone that contains it.
+    pub fn control_at(&self, lon: f64, lat: f64, date: NaiveDate) -> Option<Control> {
+        let fact = self
+            .points
+            .iter()
+            .filter(|p| p.valid_from <= date && p.valid_to.is_none_or(|t| date < t))
+            .filter(|p| haversine_km((lon, lat), (p.lon, p.lat)) <= p.radius_km)
+            .max_by(|a, b| a.valid_from.cmp(&b.valid_from).then(b.radius_km.total_cmp(&a.radius_km)));
+        if let Some(f) = fact {
+            return Some(Control {
+                controller: f.controller.clone(),
+                zone_id: format!("point:{}", f.place),
+                zone: self.zone_at(lon, lat, date),
+            });
+        }
+        let z = self.zone_at(lon, lat, date)?;
+        Some(Control {
+            controller: self.zones[z].controller.clone(),
+            zone_id: self.zones[z].zone_id.clone(),
+            zone: Some(z),
+        })
+    }
+
+    /// Area shares of each controller over a polygon on `date`, estimated on
+    /// a regular grid of sample points (deterministic, no polygon clipping),
+    /// largest share first.
+    pub fn shares(&self, area: &MultiPolygon<f64>, date: NaiveDate) -> Vec<(String, f64)> {
+        let Some(r) = area.bounding_rect() else { return Vec::new() };
+        let n = 48;
+        let (dx, dy) = (r.width() / n as f64, r.height() / n as f64);
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        let mut total = 0usize;
+        for i in 0..n {
+            for j in 0..n {
+                let (x, y) = (r.min().x + (i as f64 + 0.5) * dx, r.min().y + (j as f64 + 0.5) * dy);
+                if !area.contains(&Point::new(x, y)) {
+                    continue;
+                }
+                total += 1;
+                let code = self.zone_at(x, y, date).map(|z| self.zones[z].controller.clone());
+                if let Some(code) = code {
+                    match counts.iter_mut().find(|c| c.0 == code) {
+                        Some(c) => c.1 += 1,
+                        None => counts.push((code, 1)),
+                    }
+                }
+            }
+        }
+        let mut out: Vec<(String, f64)> = counts
+            .into_iter()
+            .map(|(c, k)| (c, k as f64 / total.max(1) as f64))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    /// The zones in force on `date`.
+    pub fn in_force(&self, date: NaiveDate) -> impl Iterator<Item = (usize, &Zone)> {
+        self.zones.iter().enumerate().filter(move |(_, z)| z.in_force(date))
+    }
+}
+
+fn parse_zones(src: &str, origin: &str) -> Result<Vec<Zone>> {
+    let fc = feature_collection(src).map_err(|e| Error::Data(format!("{origin}: {e}")))?;
+    let mut out = Vec::with_capacity(fc.features.len());
+    for (i, f) in fc.features.into_iter().enumerate() {
+        let bad = |what: String| Error::Data(format!("{origin}: feature {i}: {what}"));
+        let props = f.properties.clone().unwrap_or_default();
+        let text = |k: &str| props.get(k).and_then(Value::as_str).map(str::to_string);
+        let date = |k: &str| -> Result<Option<NaiveDate>> {
+            match text(k) {
+                None => Ok(None),
+                Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| bad(format!("`{k}` is `{s}`, expected YYYY-MM-DD"))),
+            }
+        };
+        let controller = text("controller").ok_or_else(|| bad("no `controller`".into()))?;
+        if controller_name(&controller).is_none() {
+            return Err(bad(format!("unknown controller code `{controller}`")));
+        }
+        let valid_from = date("valid_from")?.ok_or_else(|| bad("no `valid_from`".into()))?;
+        let valid_to = date("valid_to")?;
+        if valid_to.is_some_and(|t| t <= valid_from) {
+            return Err(bad("`valid_to` is not after `valid_from`".into()));
+        }
+        let geom = f.geometry.as_ref().ok_or_else(|| bad("no geometry".into()))?;
+        let geometry = to_multipolygon(geom).map_err(bad)?;
+        out.push(Zone {
+            zone_id: text("zone_id").unwrap_or_else(|| format!("zone-{i}")),
+            controller,
+            valid_from,
+            valid_to,
+            geometry,
+            properties: props,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_points(csv_text: &str) -> Result<Vec<ControlPoint>> {
+    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+    rdr.deserialize()
+        .enumerate()
+        .map(|(n, r)| r.map_err(|e| Error::Data(format!("gazetteer/control_points.csv: line {}: {e}", n + 2))))
+        .collect()
+}

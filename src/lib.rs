@@ -61,5 +61,8 @@ pub use pipeline::{geoparse_json, ArticleResult, EventRecord, MentionRecord, Pip
 pub use read::{discover, parse_date, read_input, Input, Problem, ReadOutcome, Severity};
 pub use resolve::Resolver;
 pub use tag::{Span, Tagger};
-pub use write::{collection, point_feature, write_atomic, write_layers, Report, ReportItem};
+pub use write::{
+    collection, gazetteer_csv, gazetteer_features, point_feature, write_atomic, write_layers, zone_feature, Report,
+    ReportItem,
+};
 pub use zones::{controller_name, Control, ControlPoint, Zone, ZoneSet, CONTROLLERS};

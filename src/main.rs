@@ -49,6 +49,49 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         date: Option<NaiveDate>,
     },
+    /// Look places up in the bundled gazetteer, or export it.
+    #[command(subcommand)]
+    Gazetteer(GazetteerCmd),
+    /// The bundled history of zones of control.
+    #[command(subcommand)]
+    Zones(ZonesCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum GazetteerCmd {
+    /// List the places a name can mean (Arabic, English or Kurdish, any spelling).
+    ///
+    /// Example: bordermap gazetteer search "دير الزور"
+    Search {
+        name: String,
+    },
+    /// Show one place in full, by id.
+    Show {
+        id: String,
+    },
+    /// Write the whole gazetteer as GeoJSON or CSV (to stdout, or --out FILE).
+    Export {
+        #[arg(long, value_parser = ["geojson", "csv"], default_value = "geojson")]
+        format: String,
+        /// `full` writes areas as their polygons instead of their representative point.
+        #[arg(long, value_parser = ["point", "full"], default_value = "point")]
+        geometry: String,
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ZonesCmd {
+    /// The history as a table: id, controller, validity, confidence.
+    List,
+    /// The zones in force on DATE as GeoJSON (to stdout, or --out FILE).
+    At {
+        #[arg(value_parser = parse_date)]
+        date: NaiveDate,
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -99,7 +142,86 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Geoparse { file, date } => geoparse(file, date),
+        Command::Gazetteer(cmd) => gazetteer(cmd),
+        Command::Zones(cmd) => zones(cmd),
     }
+}
+
+fn gazetteer(cmd: GazetteerCmd) -> anyhow::Result<ExitCode> {
+    let g = bordermap::Gazetteer::bundled()?;
+    match cmd {
+        GazetteerCmd::Search { name } => {
+            let hits = g.lookup(&name);
+            if hits.is_empty() {
+                eprintln!("bordermap: no place is called `{name}`; try another spelling");
+                return Ok(ExitCode::from(1));
+            }
+            let mut out = std::io::stdout().lock();
+            for i in hits {
+                let p = g.place(i);
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{:.5},{:.5}",
+                    p.id,
+                    p.kind.as_str(),
+                    p.name_en,
+                    p.name_ar,
+                    p.country,
+                    [&p.admin1, &p.admin2].iter().filter_map(|a| a.as_deref()).collect::<Vec<_>>().join(" / "),
+                    p.lat,
+                    p.lon
+                )?;
+            }
+        }
+        GazetteerCmd::Show { id } => {
+            let Some(i) = g.index_of(&id) else {
+                anyhow::bail!("no place has the id `{id}`; find ids with `bordermap gazetteer search NAME`");
+            };
+            let f = bordermap::gazetteer_features(g, false).nth(i as usize);
+            serde_json::to_writer_pretty(std::io::stdout().lock(), &f)?;
+            println!();
+        }
+        GazetteerCmd::Export { format, geometry, out } => {
+            let full = geometry == "full";
+            emit(out.as_deref(), |w| match format.as_str() {
+                "csv" => bordermap::gazetteer_csv(g, w),
+                _ => bordermap::collection(w, bordermap::gazetteer_features(g, full)),
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn zones(cmd: ZonesCmd) -> anyhow::Result<ExitCode> {
+    let zs = bordermap::ZoneSet::bundled()?;
+    match cmd {
+        ZonesCmd::List => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "zone_id\tcontroller\tvalid_from\tvalid_to\tconfidence")?;
+            for z in zs.zones() {
+                let conf = z.properties.get("confidence").and_then(|v| v.as_str()).unwrap_or("");
+                let to = z.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
+                writeln!(out, "{}\t{}\t{}\t{to}\t{conf}", z.zone_id, z.controller, z.valid_from)?;
+            }
+        }
+        ZonesCmd::At { date, out } => {
+            let features = zs.in_force(date).map(|(_, z)| bordermap::zone_feature(z));
+            emit(out.as_deref(), |w| bordermap::collection(w, features))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to a file (atomically) or to stdout.
+fn emit(out: Option<&std::path::Path>, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+    match out {
+        Some(path) => bordermap::write_atomic(path, f)?,
+        None => {
+            let mut lock = std::io::stdout().lock();
+            f(&mut lock)?;
+        }
+    }
+    Ok(())
 }
 
 fn geoparse(file: PathBuf, date: Option<NaiveDate>) -> anyhow::Result<ExitCode> {

@@ -194,3 +194,58 @@ fn border_feature(pipeline: &Pipeline) -> Feature {
     let value = if border.0.len() == 1 { GValue::from(&border.0[0]) } else { GValue::from(&border) };
     feature(value, p)
 }
+
+/// One feature per gazetteer place: its point, or with `full` its polygon
+/// where it has one (`gazetteer export --format geojson`).
+pub fn gazetteer_features(g: &crate::Gazetteer, full: bool) -> impl Iterator<Item = Feature> + '_ {
+    (0..g.places().len() as u32).map(move |i| {
+        let p = g.place(i);
+        let props = gazetteer_properties(p);
+        match g.area(i).filter(|_| full) {
+            Some(poly) => feature(multipolygon_value(poly), props),
+            None => feature(GValue::Point { coordinates: [round6(p.lon), round6(p.lat)].into() }, props),
+        }
+    })
+}
+
+fn gazetteer_properties(p: &crate::Place) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("place_id".into(), p.id.clone().into());
+    m.insert("kind".into(), p.kind.as_str().into());
+    m.insert("name_en".into(), p.name_en.clone().into());
+    m.insert("name_ar".into(), p.name_ar.clone().into());
+    m.insert("names".into(), p.names.join("; ").into());
+    m.insert("country".into(), p.country.clone().into());
+    m.insert("admin1".into(), p.admin1.clone().into());
+    m.insert("admin2".into(), p.admin2.clone().into());
+    m.insert("admin3".into(), p.admin3.clone().into());
+    m.insert("population".into(), p.population.into());
+    m.insert("needs_context".into(), p.needs_context.into());
+    m
+}
+
+/// The gazetteer as CSV, the columns of `places.tsv` (`gazetteer export --format csv`).
+pub fn gazetteer_csv(g: &crate::Gazetteer, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(crate::gazetteer::COLUMNS)?;
+    for p in g.places() {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        out.write_record([
+            p.id.clone(),
+            p.kind.as_str().to_string(),
+            p.name_en.clone(),
+            p.name_ar.clone(),
+            p.names.join("|"),
+            p.country.clone(),
+            opt(&p.admin1),
+            opt(&p.admin2),
+            opt(&p.admin3),
+            format!("{:.6}", p.lat),
+            format!("{:.6}", p.lon),
+            p.population.map(|n| n.to_string()).unwrap_or_default(),
+            if p.needs_context { "needs_context".into() } else { String::new() },
+            String::new(),
+        ])?;
+    }
+    out.flush()
+}

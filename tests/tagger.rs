@@ -1,0 +1,92 @@
+//! Table-driven tests for the tagger and resolver over the bundled gazetteer:
+//! rows of (text, expected surfaces with where they are), Arabic and English
+//! side by side, plus a property test that offsets always point at the surface.
+
+use bordermap::{haversine_km, Pipeline};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn pipeline() -> &'static Pipeline {
+    static P: OnceLock<Pipeline> = OnceLock::new();
+    P.get_or_init(|| Pipeline::bundled().expect("bundled data loads"))
+}
+
+/// (surface, lat, lon): a mention with this exact surface, resolved within 15 km.
+type Want = (&'static str, f64, f64);
+
+const ALBU_KAMAL: (f64, f64) = (34.452, 40.918);
+const HASAKAH: (f64, f64) = (36.502, 40.748);
+
+/// (name, text, expected mentions, surfaces that must not be mentions)
+#[allow(clippy::type_complexity)]
+const ROWS: &[(&str, &str, &[Want], &[&str])] = &[
+    ("clitic ب", "سقطت قذائف بالبوكمال صباح اليوم", &[("بالبوكمال", ALBU_KAMAL.0, ALBU_KAMAL.1)], &[]),
+    ("clitic و on a two-word name", "اشتباكات في الحسكة ودير الزور", &[("الحسكة", HASAKAH.0, HASAKAH.1), ("ودير الزور", 35.336, 40.141)], &[]),
+    ("fused لل", "توجهت التعزيزات للحدود السورية العراقية", &[("للحدود السورية العراقية", f64::NAN, f64::NAN)], &[]),
+    ("word boundary: التنف inside التنفس", "يعاني السكان من ضيق التنفس بسبب الغبار", &[], &["التنف"]),
+    ("التنف alone", "قاعدة التنف العسكرية", &[("التنف", 33.5, 38.63)], &[]),
+    ("SDF is not Syria", "قالت قوات سوريا الديمقراطية إنها اعتقلت ثلاثة", &[], &["سوريا"]),
+    ("RT is not Russia", "ونقلت روسيا اليوم عن مصدر أمني", &[], &["روسيا"]),
+    ("nationality adjective", "أعلن الجيش العراقي والقوات السورية", &[], &["العراق", "السوري"]),
+    ("hamza and diacritics", "في مدينةِ الْمَوْصِل ومحافظة الأنبار", &[("الْمَوْصِل", 36.34, 43.13)], &[]),
+    ("Kurdish letters", "لە شاری دهۆک", &[("دهۆک", 36.86, 42.99)], &[]),
+    ("English variant Abu Kamal", "Shelling hit Abu Kamal on Monday.", &[("Abu Kamal", ALBU_KAMAL.0, ALBU_KAMAL.1)], &["hit"]),
+    ("English hyphenated", "a raid in Deir ez-Zor province", &[("Deir ez-Zor", 35.336, 40.141)], &[]),
+    ("English border phrase", "along the Iraqi-Syrian border", &[("Iraqi-Syrian border", f64::NAN, f64::NAN)], &[]),
+    ("English org names", "The Syrian Democratic Forces and Syria TV reported", &[], &["Syria"]),
+    ("English lower-case words are not places", "They may hit the key dry wells", &[], &["may", "hit", "key", "dry"]),
+    ("Kurmanji", "Drone strike near Qamişlo", &[("Qamişlo", 37.052, 41.231)], &[]),
+];
+
+fn check_row(name: &str, text: &str, want: &[Want], reject: &[&str]) {
+    let p = pipeline();
+    let found = p.mentions(text);
+    let g = p.gazetteer();
+    for (surface, lat, lon) in want {
+        let m = found
+            .iter()
+            .find(|m| m.surface == *surface)
+            .unwrap_or_else(|| panic!("{name}: `{surface}` not found in {:?}", found.iter().map(|m| &m.surface).collect::<Vec<_>>()));
+        let place = g.place(m.place);
+        if lat.is_nan() {
+            assert_eq!(place.id, "border-iq-sy", "{name}");
+        } else {
+            let d = haversine_km((place.lon, place.lat), (*lon, *lat));
+            assert!(d < 15.0, "{name}: `{surface}` resolved to {} ({}) {d:.0} km away", place.name_en, place.id);
+        }
+    }
+    for r in reject {
+        assert!(
+            !found.iter().any(|m| m.surface.contains(r) && !want.iter().any(|w| w.0 == m.surface)),
+            "{name}: `{r}` was tagged: {:?}",
+            found.iter().map(|m| (&m.surface, &g.place(m.place).name_en)).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn tagger_table() {
+    for (name, text, want, reject) in ROWS {
+        check_row(name, text, want, reject);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// Whatever surrounds a name — diacritics, tatweel, Latin, emoji, digits —
+    /// every mention's offsets point exactly at its surface.
+    #[test]
+    fn offsets_always_point_at_the_surface(
+        before in "[ a-zA-Zء-ي\u{064B}-\u{0652}\u{0640}0-9٠-٩😀,.،]{0,30}",
+        after in "[ a-zA-Zء-ي\u{064B}-\u{0652}\u{0640}0-9٠-٩😀,.،]{0,30}",
+        name in prop::sample::select(vec!["بالبوكمال", "ودير الزور", "الحسكة", "Abu Kamal", "للحدود السورية العراقية", "القائم"]),
+    ) {
+        let text = format!("{before} {name} {after}");
+        let chars: Vec<char> = text.chars().collect();
+        for m in pipeline().mentions(&text) {
+            prop_assert!(m.start < m.end && m.end <= chars.len());
+            let s: String = chars[m.start..m.end].iter().collect();
+            prop_assert_eq!(s, m.surface);
+        }
+    }
+}

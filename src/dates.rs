@@ -48,6 +48,7 @@ pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateMention> 
             Some((next, hit)) => {
                 if let Some((date, precision)) = hit {
                     let (start, end) = folded.original_span(toks[i].start, toks[next - 1].end);
+                    let end = close_bracket(text, start, end);
                     out.push(DateMention {
                         start,
                         end,
@@ -61,6 +62,18 @@ pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateMention> 
         }
     }
     out
+}
+
+/// Takes in the `)` of "yesterday (Saturday)" so the surface is balanced.
+fn close_bracket(text: &str, start: usize, end: usize) -> usize {
+    let mut chars = text.chars().skip(start);
+    let inside: String = chars.by_ref().take(end - start).collect();
+    let open = inside.matches('(').count() > inside.matches(')').count();
+    if open && chars.next() == Some(')') {
+        end + 1
+    } else {
+        end
+    }
 }
 
 /// One word of folded text, with its folded byte range.
@@ -583,4 +596,210 @@ fn shift_year(published: NaiveDate, rel: Rel) -> (NaiveDate, DatePrecision) {
         };
     let date = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(published);
     (date, DatePrecision::Year)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// (surface, date, precision) of every date found.
+    fn found(text: &str, published: Option<NaiveDate>) -> Vec<(String, String, DatePrecision)> {
+        let chars: Vec<char> = text.chars().collect();
+        find_dates(text, published)
+            .into_iter()
+            .map(|d| {
+                let surface: String = chars[d.start..d.end].iter().collect();
+                (surface, d.date.to_string(), d.precision)
+            })
+            .collect()
+    }
+
+    use DatePrecision::{Day, Month, Year};
+
+    /// Publication date of the seed article (a Sunday).
+    const SEED_PUB: (i32, u32, u32) = (2021, 5, 2);
+
+    #[test]
+    fn dates_against_the_seed_publication_date() {
+        let cases: &[(&str, &str, &str, DatePrecision)] = &[
+            // Arabic                                       surface                date
+            (
+                "كشف مصدر أمني عراقي، أمس السبت، وجود تنسيق",
+                "أمس السبت",
+                "2021-05-01",
+                Day,
+            ),
+            (
+                "وفي 26 آذار الماضي، أعلنت السلطات",
+                "26 آذار الماضي",
+                "2021-03-26",
+                Day,
+            ),
+            (
+                "منذ إعادة افتتاحه رسمياً في أيلول 2019، فيما",
+                "في أيلول 2019",
+                "2019-09-01",
+                Month,
+            ),
+            ("في 26 اذار 2020 قصف", "26 اذار 2020", "2020-03-26", Day),
+            ("في ٢٦ آذار ٢٠٢٠ قصف", "٢٦ آذار ٢٠٢٠", "2020-03-26", Day),
+            (
+                "في 3 كانون الثاني 2021",
+                "3 كانون الثاني 2021",
+                "2021-01-03",
+                Day,
+            ),
+            (
+                "في 15 تشرين الأول 2019",
+                "15 تشرين الأول 2019",
+                "2019-10-15",
+                Day,
+            ),
+            (
+                "في 12 كانون الأول 2019",
+                "12 كانون الأول 2019",
+                "2019-12-12",
+                Day,
+            ),
+            (
+                "يوم 5 أيار/مايو 2021",
+                "5 أيار/مايو 2021",
+                "2021-05-05",
+                Day,
+            ),
+            ("في 10 يونيو 2022", "10 يونيو 2022", "2022-06-10", Day),
+            ("في 2 إبريل", "2 إبريل", "2021-04-02", Day),
+            ("في 20 أيار", "20 أيار", "2020-05-20", Day),
+            ("في 20 أيار المقبل", "20 أيار المقبل", "2021-05-20", Day),
+            ("في آذار الماضي", "في آذار الماضي", "2021-03-01", Month),
+            ("آذار الماضي", "آذار الماضي", "2021-03-01", Month),
+            ("في تموز", "في تموز", "2020-07-01", Month),
+            ("سيطرة داعش صيف عام 2014", "عام 2014", "2014-01-01", Year),
+            ("أمس", "أمس", "2021-05-01", Day),
+            ("البارحة", "البارحة", "2021-05-01", Day),
+            ("أول أمس", "أول أمس", "2021-04-30", Day),
+            ("يوم أمس", "يوم أمس", "2021-05-01", Day),
+            ("اليوم", "اليوم", "2021-05-02", Day),
+            ("اليوم الأحد", "اليوم الأحد", "2021-05-02", Day),
+            ("يوم السبت الماضي", "يوم السبت الماضي", "2021-05-01", Day),
+            ("يوم الأحد", "يوم الأحد", "2021-04-25", Day),
+            ("الخميس", "الخميس", "2021-04-29", Day),
+            ("الشهر الماضي", "الشهر الماضي", "2021-04-01", Month),
+            ("العام الماضي", "العام الماضي", "2020-01-01", Year),
+            // English
+            ("on March 3 the", "March 3", "2021-03-03", Day),
+            ("on 3 March 2021 the", "3 March 2021", "2021-03-03", Day),
+            ("on March 3, 2021 the", "March 3, 2021", "2021-03-03", Day),
+            ("on the 3rd of March", "3rd of March", "2021-03-03", Day),
+            ("on 5 March", "5 March", "2021-03-05", Day),
+            (
+                "in September 2019 the",
+                "in September 2019",
+                "2019-09-01",
+                Month,
+            ),
+            ("last March", "last March", "2021-03-01", Month),
+            ("in 2014 the", "in 2014", "2014-01-01", Year),
+            ("yesterday", "yesterday", "2021-05-01", Day),
+            ("today", "today", "2021-05-02", Day),
+            (
+                "the day before yesterday",
+                "day before yesterday",
+                "2021-04-30",
+                Day,
+            ),
+            ("on Tuesday", "on Tuesday", "2021-04-27", Day),
+            (
+                "yesterday (Saturday)",
+                "yesterday (Saturday)",
+                "2021-05-01",
+                Day,
+            ),
+            ("last Saturday", "last Saturday", "2021-05-01", Day),
+            ("next Monday", "next Monday", "2021-05-03", Day),
+            ("last month", "last month", "2021-04-01", Month),
+        ];
+        let published = Some(ymd(SEED_PUB.0, SEED_PUB.1, SEED_PUB.2));
+        for (text, surface, date, precision) in cases {
+            let got = found(text, published);
+            let want = vec![(surface.to_string(), date.to_string(), *precision)];
+            assert_eq!(got, want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn five_may_2021_is_after_publication_so_last_year() {
+        // "5 May" with no year, published 2 May 2021: the latest 5 May before.
+        let got = found("on 5 May", Some(ymd(2021, 5, 2)));
+        assert_eq!(got[0].1, "2020-05-05");
+    }
+
+    #[test]
+    fn weekday_next_to_a_date_corrects_it_by_one_day() {
+        let cases = [
+            // 5 May 2022 was a Thursday: agreement keeps the date.
+            ("الخميس 5 أيار 2022", "2022-05-05"),
+            // Off by one: the weekday wins.
+            ("الخميس 6 أيار 2022", "2022-05-05"),
+            ("Thursday, May 6, 2022", "2022-05-05"),
+            // Off by more: the written date stays.
+            ("الخميس 9 أيار 2022", "2022-05-09"),
+        ];
+        for (text, want) in cases {
+            let got = found(text, Some(ymd(2022, 6, 1)));
+            assert_eq!(got.len(), 1, "{text:?}: {got:?}");
+            assert_eq!(got[0].0, text);
+            assert_eq!(got[0].1, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn weekday_on_the_publication_day_means_a_week_before_unless_today() {
+        let sat = Some(ymd(2021, 5, 1));
+        assert_eq!(found("يوم السبت", sat)[0].1, "2021-04-24");
+        assert_eq!(found("اليوم السبت", sat)[0].1, "2021-05-01");
+        assert_eq!(found("أمس السبت", Some(ymd(2021, 5, 2)))[0].1, "2021-05-01");
+    }
+
+    #[test]
+    fn numbers_and_names_that_are_not_dates() {
+        let cases = [
+            "قتل 5 أشخاص في الهجوم",
+            "بحدود تمتد إلى نحو 620 كيلومتراً",
+            "اللواء الـ55 في الجيش",
+            "نقل موقع روسيا اليوم عن المصدر",
+            "according to USA Today",
+            "the militants may attack again",
+            "فتح باب الحوار",
+            "عند الباب 15 شخصاً",
+            "الأسبوع الماضي",
+            "last week",
+            "خلال 24 ساعة",
+        ];
+        for text in cases {
+            assert_eq!(found(text, Some(ymd(2021, 5, 2))), vec![], "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn without_publication_date_only_absolute_dates() {
+        assert_eq!(found("أمس السبت", None), vec![]);
+        assert_eq!(found("26 آذار الماضي", None), vec![]);
+        let got = found("في 3 آذار 2021 وعام 2014", None);
+        let dates: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+        assert_eq!(dates, ["2021-03-03", "2014-01-01"]);
+    }
+
+    #[test]
+    fn offsets_are_chars_of_the_original() {
+        let text = "قُتِلَ أَمْسِ شخصان";
+        let d = find_dates(text, Some(ymd(2021, 5, 2)));
+        let chars: Vec<char> = text.chars().collect();
+        let surface: String = chars[d[0].start..d[0].end].iter().collect();
+        assert_eq!(surface, "أَمْسِ");
+    }
 }

@@ -254,7 +254,7 @@ fn word_end(text: &str, i: usize) -> usize {
 }
 
 fn at_word_end(text: &str, i: usize) -> bool {
-    text[i..].chars().next().is_none_or(|c| !is_word_char(c))
+    !matches!(text[i..].chars().next(), Some(c) if is_word_char(c))
 }
 
 /// The end of `tail` when it begins one of the next few words after `from`.
@@ -663,6 +663,24 @@ struct Doc<'a> {
     dates: Vec<DateMention>,
 }
 
+/// Words that open a new clause ("…, while …").
+const CLAUSE_WORDS: [&str; 6] = ["فيما", "بينما", "وفيما", "وبينما", "while", "whereas"];
+
+/// One sentence being read: its clause breaks and candidate places.
+struct Sentence {
+    /// Char offsets where clauses begin, sorted.
+    breaks: Vec<usize>,
+    /// Indices of the mentions the sentence may be located at.
+    places: Vec<usize>,
+}
+
+impl Sentence {
+    /// The number of the clause holding char offset `at`.
+    fn clause(&self, at: usize) -> usize {
+        self.breaks.partition_point(|&b| b <= at)
+    }
+}
+
 /// A trigger accepted for a sentence and the mention that locates it.
 struct Located {
     hit: Hit,
@@ -716,8 +734,10 @@ impl Doc<'_> {
         if hits.is_empty() || places.is_empty() {
             return Vec::new();
         }
+        let breaks = self.clause_breaks(s, e, &hits);
         hits.sort_by_key(|h| (std::cmp::Reverse(self.row(h).priority), h.start));
-        self.locate(&hits, &places)
+        let sentence = Sentence { breaks, places };
+        self.locate(&sentence, &hits)
             .into_iter()
             .map(|l| self.event(si, &l))
             .collect()
@@ -764,47 +784,79 @@ impl Doc<'_> {
             })
     }
 
+    /// Char offsets in `[s, e)` where a new clause begins: after a comma or
+    /// semicolon, at فيما/بينما/while/whereas, and at a trigger opened by a
+    /// conjunction (واعتقلت, "and arrested").
+    fn clause_breaks(&self, s: usize, e: usize, hits: &[Hit]) -> Vec<usize> {
+        let mut breaks: Vec<usize> = (s..e)
+            .filter(|&i| [',', '،', ';', '؛'].contains(&self.chars[i]))
+            .map(|i| i + 1)
+            .collect();
+        let mut word_start = s;
+        for i in s..=e {
+            if i < e && !self.chars[i].is_whitespace() {
+                continue;
+            }
+            let word: String = self.chars[word_start..i].iter().collect();
+            if CLAUSE_WORDS.contains(&fold(&word).as_str()) {
+                breaks.push(word_start);
+            }
+            word_start = i + 1;
+        }
+        for h in hits {
+            let before: String = self.chars[s..h.start].iter().collect();
+            let last = before.split_whitespace().last().map(fold);
+            if h.conj || matches!(last.as_deref(), Some("و" | "and")) {
+                breaks.push(h.start);
+            }
+        }
+        breaks.sort_unstable();
+        breaks
+    }
+
     /// Chooses the triggers that make events and where each is located.
     /// The highest-priority trigger always does; another one of a different
-    /// type does only when it opens its own clause and the place nearest to
-    /// it is not the one nearest to an accepted trigger.
-    fn locate(&self, hits: &[Hit], places: &[usize]) -> Vec<Located> {
+    /// type does only when it is in its own clause and the place nearest to
+    /// it there is not the one an accepted trigger is nearest to.
+    fn locate(&self, st: &Sentence, hits: &[Hit]) -> Vec<Located> {
         let mut accepted: Vec<Hit> = vec![hits[0]];
         for h in &hits[1..] {
-            if self.separate(h, &accepted, places) {
+            if self.separate(st, h, &accepted) {
                 accepted.push(*h);
             }
         }
-        let multi = accepted.len() > 1;
+        if accepted.len() == 1 {
+            let mention = self.best_place(&hits[0], &st.places);
+            return mention
+                .map(|mention| Located {
+                    hit: hits[0],
+                    mention,
+                })
+                .into_iter()
+                .collect();
+        }
         accepted
             .iter()
             .filter_map(|h| {
-                let own: Vec<usize> = if multi {
-                    places
-                        .iter()
-                        .copied()
-                        .filter(|&m| self.nearest_hit(m, &accepted) == Some(h.start))
-                        .collect()
-                } else {
-                    places.to_vec()
-                };
+                let own: Vec<usize> = st
+                    .places
+                    .iter()
+                    .copied()
+                    .filter(|&m| self.owner(st, m, &accepted) == Some(h.start))
+                    .collect();
                 let mention = self.best_place(h, &own)?;
                 Some(Located { hit: *h, mention })
             })
             .collect()
     }
 
-    fn separate(&self, h: &Hit, accepted: &[Hit], places: &[usize]) -> bool {
-        let mine = self.nearest_place(h, places);
+    fn separate(&self, st: &Sentence, h: &Hit, accepted: &[Hit]) -> bool {
+        let mine = self.nearest_place(st, h);
         accepted.iter().all(|a| {
             !self.same_type(a, h)
-                && self.clause_break(a, h)
+                && st.clause(a.start) != st.clause(h.start)
                 && mine.is_some()
-                && mine != self.nearest_place(a, places)
-                && mine.is_some_and(|m| {
-                    let span = (self.mentions[m].start, self.mentions[m].end);
-                    distance(span, (h.start, h.end)) < distance(span, (a.start, a.end))
-                })
+                && mine != self.nearest_place(st, a)
         })
     }
 
@@ -813,47 +865,38 @@ impl Doc<'_> {
         ra.event_type == rb.event_type && ra.sub_event_type == rb.sub_event_type
     }
 
-    /// True when a clause boundary lies between two triggers: a comma or
-    /// semicolon, فيما/بينما/while, or a conjunction opening the later one.
-    fn clause_break(&self, a: &Hit, b: &Hit) -> bool {
-        let (first, second) = if a.start < b.start { (a, b) } else { (b, a) };
-        if second.conj {
-            return true;
-        }
-        let between: String = self.chars[first.end.min(second.start)..second.start]
-            .iter()
-            .collect();
-        let words: Vec<String> = between.split_whitespace().map(fold).collect();
-        between.contains([',', '،', ';', '؛'])
-            || words.iter().any(|w| {
-                ["فيما", "بينما", "وفيما", "وبينما", "while", "whereas"].contains(&w.as_str())
-            })
-            || words.last().is_some_and(|w| w == "و" || w == "and")
+    fn span(&self, m: usize) -> (usize, usize) {
+        (self.mentions[m].start, self.mentions[m].end)
     }
 
-    fn nearest_place(&self, h: &Hit, places: &[usize]) -> Option<usize> {
-        places.iter().copied().min_by_key(|&m| {
-            let span = (self.mentions[m].start, self.mentions[m].end);
-            distance(span, (h.start, h.end))
+    /// The place nearest the trigger within its clause, else in the sentence.
+    fn nearest_place(&self, st: &Sentence, h: &Hit) -> Option<usize> {
+        let clause = st.clause(h.start);
+        st.places.iter().copied().min_by_key(|&m| {
+            let other_clause = st.clause(self.mentions[m].start) != clause;
+            (other_clause, distance(self.span(m), (h.start, h.end)))
         })
     }
 
-    /// The start of the accepted trigger nearest to mention `m`.
-    fn nearest_hit(&self, m: usize, accepted: &[Hit]) -> Option<usize> {
-        let span = (self.mentions[m].start, self.mentions[m].end);
+    /// The start of the accepted trigger a mention belongs to: the one in
+    /// its clause, else the nearest.
+    fn owner(&self, st: &Sentence, m: usize, accepted: &[Hit]) -> Option<usize> {
+        let clause = st.clause(self.mentions[m].start);
         accepted
             .iter()
-            .min_by_key(|h| distance(span, (h.start, h.end)))
+            .min_by_key(|h| {
+                let other_clause = st.clause(h.start) != clause;
+                (other_clause, distance(self.span(m), (h.start, h.end)))
+            })
             .map(|h| h.start)
     }
 
     /// The most specific place, the nearest to the trigger among equals.
     fn best_place(&self, h: &Hit, places: &[usize]) -> Option<usize> {
         places.iter().copied().min_by_key(|&m| {
-            let mm = &self.mentions[m];
             (
-                rank(mm.kind),
-                distance((mm.start, mm.end), (h.start, h.end)),
+                rank(self.mentions[m].kind),
+                distance(self.span(m), (h.start, h.end)),
             )
         })
     }
@@ -892,5 +935,770 @@ impl Doc<'_> {
             sentence_start: s,
             sentence_end: e,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Places of a test case: (surface, kind).
+    type Places<'a> = &'a [(&'a str, Kind)];
+    /// Expected events of a test case: (sub-event type, locating surface).
+    type Expected<'a> = &'a [(&'a str, &'a str)];
+
+    fn lex() -> EventLexicon {
+        EventLexicon::bundled().unwrap()
+    }
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn sentences(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        split_sentences(text)
+            .into_iter()
+            .map(|(s, e)| chars[s..e].iter().collect())
+            .collect()
+    }
+
+    /// A mention of the first occurrence of `surface` in `text`; the place
+    /// index is the position in `places`.
+    fn mention(text: &str, surface: &str, place: u32, kind: Kind) -> Mention {
+        let b = text
+            .find(surface)
+            .unwrap_or_else(|| panic!("{surface:?} not in {text:?}"));
+        let start = text[..b].chars().count();
+        Mention {
+            start,
+            end: start + surface.chars().count(),
+            surface: surface.to_string(),
+            place,
+            kind,
+            confidence: 1.0,
+            near: false,
+            countryside: false,
+            point: None,
+        }
+    }
+
+    /// Events of `text` with mentions of the given (surface, kind) places.
+    fn events(text: &str, places: &[(&str, Kind)], date: Option<NaiveDate>) -> Vec<Event> {
+        let mut mentions: Vec<Mention> = places
+            .iter()
+            .enumerate()
+            .map(|(i, (s, k))| mention(text, s, i as u32, *k))
+            .collect();
+        mentions.sort_by_key(|m| m.start);
+        let article = Article {
+            id: "t".into(),
+            text: text.into(),
+            date,
+            ..Default::default()
+        };
+        extract_events(&article, &mentions, &lex())
+    }
+
+    /// (sub_event_type, surface of the locating mention) of each event.
+    fn summary(text: &str, places: &[(&str, Kind)]) -> Vec<(String, String)> {
+        let mut mentions: Vec<Mention> = places
+            .iter()
+            .enumerate()
+            .map(|(i, (s, k))| mention(text, s, i as u32, *k))
+            .collect();
+        mentions.sort_by_key(|m| m.start);
+        let article = Article {
+            text: text.into(),
+            date: Some(ymd(2021, 5, 2)),
+            ..Default::default()
+        };
+        extract_events(&article, &mentions, &lex())
+            .into_iter()
+            .map(|e| (e.sub_event_type, mentions[e.mention].surface.clone()))
+            .collect()
+    }
+
+    // --- sentences --------------------------------------------------------
+
+    #[test]
+    fn splits_sentences() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Gen. Smith met the U.S. envoy in Baghdad. They discussed 3.5 million dollars.",
+                &[
+                    "Gen. Smith met the U.S. envoy in Baghdad.",
+                    "They discussed 3.5 million dollars.",
+                ],
+            ),
+            (
+                "Mr. J. R. Smith arrived on Jan. 5 in Hasakah. He left!",
+                &["Mr. J. R. Smith arrived on Jan. 5 in Hasakah.", "He left!"],
+            ),
+            (
+                "هل وقعت اشتباكات؟ نعم، وقعت اشتباكات؛ وقتل اثنان.",
+                &["هل وقعت اشتباكات؟", "نعم، وقعت اشتباكات؛", "وقتل اثنان."],
+            ),
+            (
+                "اعتقل د. أحمد في الحسكة. ثم أفرج عنه",
+                &["اعتقل د. أحمد في الحسكة.", "ثم أفرج عنه"],
+            ),
+            (
+                "Clashes in Deir ez-Zor\nSDF fighters clashed with ISIS. Two died.",
+                &[
+                    "Clashes in Deir ez-Zor",
+                    "SDF fighters clashed with ISIS.",
+                    "Two died.",
+                ],
+            ),
+            (
+                "العراق ينسق مع قسد\n\nكشف مصدر أمني عراقي.",
+                &["العراق ينسق مع قسد", "كشف مصدر أمني عراقي."],
+            ),
+            (
+                "The fighters\nwithdrew from the town.",
+                &["The fighters\nwithdrew from the town."],
+            ),
+            (
+                "He said: \"It is over.\" Then he left.",
+                &["He said: \"It is over.\"", "Then he left."],
+            ),
+            (
+                "قال: «انتهى الأمر.» ثم غادر",
+                &["قال: «انتهى الأمر.»", "ثم غادر"],
+            ),
+            ("Wait... what? No.", &["Wait...", "what?", "No."]),
+            (
+                "No. 5 brigade attacked. Done",
+                &["No. 5 brigade attacked.", "Done"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(sentences(text), *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn sentence_spans_are_trimmed_char_offsets() {
+        assert_eq!(split_sentences("  Hello.  "), [(2, 8)]);
+        assert_eq!(split_sentences("قُتِلَ.  نعم"), [(0, 7), (9, 12)]);
+        assert_eq!(split_sentences(" \n\n . "), []);
+    }
+
+    // --- triggers ---------------------------------------------------------
+
+    #[test]
+    fn each_trigger_family_maps_to_acled() {
+        let b = ("البوكمال", Kind::City);
+        let e = ("Bukamal", Kind::City);
+        let cases: &[(&str, (&str, Kind), &str, &str)] = &[
+            (
+                "اعتقلت قوات الأمن خمسة أشخاص في البوكمال",
+                b,
+                "Strategic developments",
+                "Arrests",
+            ),
+            (
+                "Security forces arrested five people in Bukamal",
+                e,
+                "Strategic developments",
+                "Arrests",
+            ),
+            (
+                "داهمت قسد منزلاً في البوكمال",
+                b,
+                "Strategic developments",
+                "Arrests",
+            ),
+            (
+                "The SDF raided a house in Bukamal",
+                e,
+                "Strategic developments",
+                "Arrests",
+            ),
+            (
+                "ألقت القبض على مهرب في البوكمال",
+                b,
+                "Strategic developments",
+                "Arrests",
+            ),
+            (
+                "اندلعت الاشتباكات بين قسد وداعش في البوكمال",
+                b,
+                "Battles",
+                "Armed clash",
+            ),
+            ("Clashes broke out in Bukamal", e, "Battles", "Armed clash"),
+            (
+                "هجوم مسلح على حاجز في البوكمال",
+                b,
+                "Battles",
+                "Armed clash",
+            ),
+            (
+                "Gunmen attacked a checkpoint in Bukamal",
+                e,
+                "Battles",
+                "Armed clash",
+            ),
+            (
+                "غارة بطائرة مسيرة استهدفت سيارة في البوكمال",
+                b,
+                "Explosions/Remote violence",
+                "Air/drone strike",
+            ),
+            (
+                "A drone strike hit a car in Bukamal",
+                e,
+                "Explosions/Remote violence",
+                "Air/drone strike",
+            ),
+            (
+                "قصف مدفعي على البوكمال",
+                b,
+                "Explosions/Remote violence",
+                "Shelling/artillery/missile attack",
+            ),
+            (
+                "Artillery shelling hit Bukamal",
+                e,
+                "Explosions/Remote violence",
+                "Shelling/artillery/missile attack",
+            ),
+            (
+                "انفجار عبوة ناسفة في البوكمال",
+                b,
+                "Explosions/Remote violence",
+                "Remote explosive/landmine/IED",
+            ),
+            (
+                "A roadside bomb exploded in Bukamal",
+                e,
+                "Explosions/Remote violence",
+                "Remote explosive/landmine/IED",
+            ),
+            (
+                "اغتيال مختار في البوكمال",
+                b,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "Gunmen assassinated a mukhtar in Bukamal",
+                e,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "اختطاف طفل في البوكمال",
+                b,
+                "Violence against civilians",
+                "Abduction/forced disappearance",
+            ),
+            (
+                "A child was kidnapped in Bukamal",
+                e,
+                "Violence against civilians",
+                "Abduction/forced disappearance",
+            ),
+            ("مظاهرة في البوكمال", b, "Protests", "Peaceful protest"),
+            (
+                "Residents protested in Bukamal",
+                e,
+                "Protests",
+                "Peaceful protest",
+            ),
+            (
+                "اتفاق بين العشائر في البوكمال",
+                b,
+                "Strategic developments",
+                "Agreement",
+            ),
+            (
+                "Tribes signed an agreement in Bukamal",
+                e,
+                "Strategic developments",
+                "Agreement",
+            ),
+            (
+                "إعادة افتتاح معبر البوكمال",
+                b,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "Iraq reopened the crossing at Bukamal",
+                e,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "بناء جدار على الحدود قرب البوكمال",
+                b,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "Iraq dug a trench near Bukamal",
+                e,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "نقل المعتقلين من البوكمال",
+                b,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "The coalition transferred detainees from Bukamal",
+                e,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "ضبط شحنة مخدرات في البوكمال",
+                b,
+                "Strategic developments",
+                "Other",
+            ),
+            (
+                "Smuggling rose in Bukamal",
+                e,
+                "Strategic developments",
+                "Other",
+            ),
+            (
+                "سيطرت قسد على البوكمال",
+                b,
+                "Strategic developments",
+                "Non-violent transfer of territory",
+            ),
+            (
+                "The SDF took control of Bukamal",
+                e,
+                "Strategic developments",
+                "Non-violent transfer of territory",
+            ),
+            // Priority: clashes beat control, a drone strike beats an attack.
+            (
+                "اشتباكات أدت إلى سيطرة داعش على البوكمال",
+                b,
+                "Battles",
+                "Armed clash",
+            ),
+            (
+                "هجوم بطائرة مسيرة على البوكمال",
+                b,
+                "Explosions/Remote violence",
+                "Air/drone strike",
+            ),
+        ];
+        for (text, place, ty, sub) in cases {
+            let evs = events(text, &[*place], Some(ymd(2021, 5, 2)));
+            let got: Vec<(&str, &str)> = evs
+                .iter()
+                .map(|e| (e.event_type.as_str(), e.sub_event_type.as_str()))
+                .collect();
+            assert_eq!(got, [(*ty, *sub)], "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn clitics_and_prefixes_match_but_not_inside_words() {
+        let b = [("البوكمال", Kind::City)];
+        let hits = [
+            "واعتقلوا شخصين في البوكمال",
+            "وللاشتباكات أثر في البوكمال",
+            "فاشتبكت قسد مع داعش في البوكمال",
+        ];
+        for text in hits {
+            assert_eq!(events(text, &b, None).len(), 1, "in {text:?}");
+        }
+        // غارة is a whole word: مغارة (cave) is not an air strike.
+        assert_eq!(events("مغارة قرب البوكمال", &b, None), vec![]);
+        // Latin needs whole words: "parade" is not a raid.
+        assert_eq!(
+            events("a parade in Bukamal", &[("Bukamal", Kind::City)], None),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn negated_triggers_make_no_event() {
+        let b = ("البوكمال", Kind::City);
+        let e = ("Bukamal", Kind::City);
+        let cases: &[(&str, (&str, Kind), usize)] = &[
+            ("نفى مصدر أمني وقوع اشتباكات في البوكمال", b, 0),
+            ("نفت قسد اعتقال أي شخص في البوكمال", b, 0),
+            ("لم تسجل أي اشتباكات في البوكمال", b, 0),
+            ("لا صحة لأنباء عن اشتباكات في البوكمال", b, 0),
+            ("The SDF denied that clashes took place in Bukamal", e, 0),
+            ("No arrests were made in Bukamal", e, 0),
+            ("Security forces did not arrest anyone in Bukamal", e, 0),
+            // The cue is in another clause, or too far back: the trigger stands.
+            ("لم يصب أحد، لكن اشتباكات اندلعت في البوكمال", b, 1),
+            ("No one was hurt, but clashes broke out in Bukamal", e, 1),
+            (
+                "لم يكن أحد يتوقع أن تمر أيام قليلة فقط قبل اندلاع اشتباكات في البوكمال",
+                b,
+                1,
+            ),
+            // لا تزال is "still", not a negation of دخول.
+            ("ولا تزال الحدود معبراً لدخول المليشيات عند البوكمال", b, 1),
+        ];
+        for (text, place, n) in cases {
+            assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");
+        }
+    }
+
+    // --- actors -----------------------------------------------------------
+
+    #[test]
+    fn finds_canonical_actors() {
+        let cases: &[(&str, &[&str])] = &[
+            ("هاجم داعش حاجزاً", &["ISIS"]),
+            ("خلايا تنظيم الدولة الإسلامية", &["ISIS"]),
+            ("Islamic State and Daesh cells", &["ISIS"]),
+            ("قوات سوريا الديمقراطية (قسد) والأسايش", &["SDF", "Asayish"]),
+            ("قوى الأمن الداخلي ووحدات حماية الشعب", &["Asayish", "YPG"]),
+            ("بالحشد الشعبي وللحشد الشعبي", &["PMF"]),
+            ("the Popular Mobilization Forces", &["PMF"]),
+            ("كتائب حزب الله", &["Kata'ib Hezbollah"]),
+            ("Kataib Hezbollah", &["Kata'ib Hezbollah"]),
+            (
+                "الجيش العراقي وحرس الحدود العراقي",
+                &["Iraqi Army", "Iraqi Border Guards"],
+            ),
+            ("القوات الأمنية العراقية", &["Iraqi Security Forces"]),
+            (
+                "Iraqi security forces and the Peshmerga",
+                &["Iraqi Security Forces", "Peshmerga"],
+            ),
+            ("البيشمركة", &["Peshmerga"]),
+            ("وحدات مقاومة سنجار", &["YBS"]),
+            ("the YBŞ in Sinjar", &["YBS"]),
+            ("التحالف الدولي", &["US-led Coalition"]),
+            ("the US-led coalition", &["US-led Coalition"]),
+            ("القوات الأمريكية", &["United States"]),
+            ("American forces", &["United States"]),
+            ("قوات النظام", &["Syrian Government (Assad)"]),
+            ("regime forces", &["Syrian Government (Assad)"]),
+            ("الأمن العام", &["Syrian Transitional Government"]),
+            ("مغاوير الثورة", &["Syrian Free Army"]),
+            ("Maghawir al-Thawra", &["Syrian Free Army"]),
+            ("a Turkish drone", &["Turkish Armed Forces"]),
+            ("الجيش الوطني السوري", &["SNA"]),
+            ("القوات الروسية", &["Russian Forces"]),
+            ("مليشيات مدعومة من إيران", &["Iran-backed militias"]),
+            ("pro-Iranian militias", &["Iran-backed militias"]),
+            ("قتل ثلاثة مدنيين", &["Civilians"]),
+            ("civilians fled", &["Civilians"]),
+            ("اعتقال المهربين", &["Smugglers"]),
+            ("smugglers crossed", &["Smugglers"]),
+            // Not actors.
+            ("الدفاع المدني", &[]),
+            ("الولايات المتحدة", &[]),
+            ("Syria TV", &[]),
+        ];
+        let lex = lex();
+        for (text, want) in cases {
+            assert_eq!(find_actors(text, &lex), *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn syrian_government_is_named_by_event_date() {
+        let lex = lex();
+        let after = Some(ymd(2025, 1, 10));
+        let before = Some(ymd(2020, 1, 10));
+        assert_eq!(find_actors_on("قوات النظام", &lex, after), [TRANSITIONAL]);
+        assert_eq!(find_actors_on("قوات النظام", &lex, before), [ASSAD]);
+        assert_eq!(find_actors_on("الأمن العام", &lex, before), [ASSAD]);
+        assert_eq!(
+            find_actors_on("الأمن العام", &lex, Some(ymd(2024, 12, 8))),
+            [TRANSITIONAL]
+        );
+        assert_eq!(
+            find_actors_on("قوات النظام والأمن العام", &lex, after),
+            [TRANSITIONAL]
+        );
+    }
+
+    // --- lexicon files ----------------------------------------------------
+
+    #[test]
+    fn lexicon_errors_name_file_line_and_column() {
+        let header = "pattern\tlang\tevent_type\tsub_event_type\tpriority\tnote\n";
+        let cases = [
+            (
+                format!("{header}اعتقال\tar\tArrests\tArrests\t5\t\n"),
+                "triggers.tsv:2:3",
+            ),
+            (
+                format!("{header}اعتقال\tar\tBattles\tArmed clash\thigh\t\n"),
+                "triggers.tsv:2:5",
+            ),
+            (
+                format!("# c\n{header}\tar\tBattles\tArmed clash\t1\t\n"),
+                "triggers.tsv:3:1",
+            ),
+            (
+                format!("{header}لم\tar\tNEGATION\teverywhere\t0\t\n"),
+                "triggers.tsv:2:4",
+            ),
+        ];
+        for (tsv, want) in cases {
+            let err = EventLexicon::from_tsv(&tsv, "").unwrap_err().to_string();
+            assert!(err.starts_with(want), "{err} for {tsv:?}");
+        }
+        let err = EventLexicon::from_tsv("", "داعش\tar\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("actors.tsv:1:3"), "{err}");
+    }
+
+    #[test]
+    fn user_lexicon_extends_the_vocabulary() {
+        let triggers =
+            "تفجير*\tar\tExplosions/Remote violence\tRemote explosive/landmine/IED\t85\t\n\
+                        نفى\tar\tNEGATION\tsentence\t0\t\n";
+        let actors = "الفرقة الرابعة\tar\tSyrian Government (Assad)\t\n";
+        let lex = EventLexicon::from_tsv(triggers, actors).unwrap();
+        assert_eq!(find_actors("عناصر الفرقة الرابعة", &lex), [ASSAD]);
+        let text = "تفجيرات في البوكمال";
+        let m = [mention(text, "البوكمال", 0, Kind::City)];
+        let a = Article {
+            text: text.into(),
+            ..Default::default()
+        };
+        assert_eq!(extract_events(&a, &m, &lex).len(), 1);
+        let a = Article {
+            text: "نفى المصدر تفجيرات في البوكمال".into(),
+            ..Default::default()
+        };
+        let m = [mention(&a.text, "البوكمال", 0, Kind::City)];
+        assert_eq!(extract_events(&a, &m, &lex), vec![]);
+    }
+
+    #[test]
+    fn lexicon_is_shareable_across_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<EventLexicon>();
+    }
+
+    // --- extract_events ---------------------------------------------------
+
+    #[test]
+    fn locates_at_the_most_specific_place() {
+        let cases: &[(&str, Places, &str)] = &[
+            (
+                "اشتباكات في محافظة دير الزور قرب بلدة هجين",
+                &[("دير الزور", Kind::Governorate), ("هجين", Kind::Town)],
+                "هجين",
+            ),
+            (
+                "Turkish shelling on Syria hit the village of Tell Tamr",
+                &[("Syria", Kind::Country), ("Tell Tamr", Kind::Village)],
+                "Tell Tamr",
+            ),
+            (
+                "قصف تركي على الحدود السورية العراقية في ناحية ربيعة",
+                &[("الحدود", Kind::Border), ("ربيعة", Kind::Subdistrict)],
+                "ربيعة",
+            ),
+            (
+                "اعتقال شخصين في العراق وفي سنجار",
+                &[("العراق", Kind::Country), ("سنجار", Kind::District)],
+                "سنجار",
+            ),
+            // Among equally specific places, the one nearest the trigger.
+            (
+                "من البوكمال إلى الميادين وصولاً إلى هجين حيث اعتقلت قسد شخصين",
+                &[
+                    ("البوكمال", Kind::City),
+                    ("الميادين", Kind::City),
+                    ("هجين", Kind::Town),
+                ],
+                "هجين",
+            ),
+        ];
+        for (text, places, want) in cases {
+            let got = summary(text, places);
+            assert_eq!(got.len(), 1, "in {text:?}: {got:?}");
+            assert_eq!(got[0].1, *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn geo_precision_follows_near_and_kind() {
+        let text = "اشتباكات قرب بلدة هجين";
+        let mut m = mention(text, "هجين", 0, Kind::Town);
+        let a = Article {
+            text: text.into(),
+            ..Default::default()
+        };
+        let lex = lex();
+        assert_eq!(extract_events(&a, &[m.clone()], &lex)[0].geo_precision, 1);
+        m.near = true;
+        assert_eq!(extract_events(&a, &[m.clone()], &lex)[0].geo_precision, 2);
+        m.near = false;
+        m.kind = Kind::Governorate;
+        assert_eq!(extract_events(&a, &[m], &lex)[0].geo_precision, 3);
+    }
+
+    #[test]
+    fn sentence_without_place_borrows_from_previous_in_paragraph() {
+        let b = [("البوكمال", Kind::City)];
+        let same = "وصلت القوات إلى البوكمال. واعتقلت خمسة أشخاص.";
+        let evs = events(same, &b, None);
+        assert_eq!(evs.len(), 1);
+        assert_eq!((evs[0].sentence_start, evs[0].sentence_end), (26, 45));
+        let other = "وصلت القوات إلى البوكمال.\n\nواعتقلت خمسة أشخاص.";
+        assert_eq!(events(other, &b, None), vec![]);
+        let no_place = "اعتقلت القوات خمسة أشخاص.";
+        assert_eq!(events(no_place, &[], None), vec![]);
+    }
+
+    #[test]
+    fn two_clauses_two_events() {
+        let cases: &[(&str, Places, Expected)] = &[
+            (
+                "قصفت طائرة مسيرة قرية الباغوز، فيما اعتقلت قسد شخصين في بلدة الشحيل",
+                &[("الباغوز", Kind::Village), ("الشحيل", Kind::Town)],
+                &[("Air/drone strike", "الباغوز"), ("Arrests", "الشحيل")],
+            ),
+            (
+                "A drone struck Baghuz, while the SDF arrested two men in Shuhail",
+                &[("Baghuz", Kind::Village), ("Shuhail", Kind::Town)],
+                &[("Air/drone strike", "Baghuz"), ("Arrests", "Shuhail")],
+            ),
+            // Same place: one event, the higher priority wins.
+            (
+                "غارة بطائرة مسيرة وهجوم على البوكمال",
+                &[("البوكمال", Kind::City)],
+                &[("Air/drone strike", "البوكمال")],
+            ),
+            // No clause break: one event.
+            (
+                "اشتباكات في الباغوز أدت إلى سيطرة داعش على الشحيل",
+                &[("الباغوز", Kind::Village), ("الشحيل", Kind::Town)],
+                &[("Armed clash", "الباغوز")],
+            ),
+        ];
+        for (text, places, want) in cases {
+            let got = summary(text, places);
+            let got: Vec<(&str, &str)> =
+                got.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            assert_eq!(got, *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn dates_from_sentence_else_article() {
+        let pub_date = Some(ymd(2021, 5, 2));
+        let b = [("البوكمال", Kind::City)];
+        let text = "اعتقلت قسد أمس السبت خمسة أشخاص في البوكمال. واشتباكات في البوكمال.";
+        let evs = events(text, &b, pub_date);
+        let got: Vec<_> = evs.iter().map(|e| (e.date, e.date_precision)).collect();
+        assert_eq!(
+            got,
+            [
+                (Some(ymd(2021, 5, 1)), DatePrecision::Day),
+                (pub_date, DatePrecision::Article)
+            ]
+        );
+        // The date nearest the trigger wins.
+        let text = "في 3 آذار 2021 قال المصدر إن اشتباكات وقعت في 5 آذار 2021 في البوكمال";
+        assert_eq!(events(text, &b, pub_date)[0].date, Some(ymd(2021, 3, 5)));
+        // No dates at all.
+        let evs = events("اشتباكات في البوكمال", &b, None);
+        assert_eq!(
+            (evs[0].date, evs[0].date_precision),
+            (None, DatePrecision::Article)
+        );
+    }
+
+    #[test]
+    fn deduplicates_per_type_place_and_date() {
+        let text = "اشتباكات في البوكمال. واشتباكات عنيفة في البوكمال. واعتقالات في البوكمال. \
+                    واشتباكات في البوكمال أمس.";
+        // Every occurrence is a mention of the same place (index 7).
+        let mentions: Vec<Mention> = text
+            .match_indices("البوكمال")
+            .map(|(b, s)| {
+                let start = text[..b].chars().count();
+                let mut m = mention(text, s, 7, Kind::City);
+                (m.start, m.end) = (start, start + s.chars().count());
+                m
+            })
+            .collect();
+        let a = Article {
+            text: text.into(),
+            date: Some(ymd(2021, 5, 2)),
+            ..Default::default()
+        };
+        let evs = extract_events(&a, &mentions, &lex());
+        let got: Vec<(&str, usize, String)> = evs
+            .iter()
+            .map(|e| {
+                (
+                    e.sub_event_type.as_str(),
+                    e.mention,
+                    e.date.unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Armed clash", 0, "2021-05-02".to_string()),
+                ("Arrests", 2, "2021-05-02".to_string()),
+                ("Armed clash", 3, "2021-05-01".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn actors_of_the_sentence_by_event_date() {
+        let b = [("البوكمال", Kind::City)];
+        let text = "قصفت قوات النظام ومسيرة تركية البوكمال. وقال مدني إن داعش انسحب.";
+        let evs = events(text, &b, Some(ymd(2025, 1, 5)));
+        assert_eq!(evs[0].actors, [TRANSITIONAL, "Turkish Armed Forces"]);
+        let evs = events(text, &b, Some(ymd(2019, 1, 5)));
+        assert_eq!(evs[0].actors, [ASSAD, "Turkish Armed Forces"]);
+        assert_eq!(evs[1].actors, ["Civilians", "ISIS"]);
+    }
+
+    #[test]
+    fn seed_article_events() {
+        let text = include_str!("../../shared/seeds/000_67b63e67fdb3eb40.txt");
+        let places: &[(&str, Kind)] = &[
+            ("العراق ينسق", Kind::Country),
+            ("“البوكمال”", Kind::Crossing),
+        ];
+        let mut ms: Vec<Mention> = places
+            .iter()
+            .enumerate()
+            .map(|(i, (s, k))| mention(text, s, i as u32, *k))
+            .collect();
+        ms[0].end = ms[0].start + "العراق".chars().count();
+        ms[1].start += 1;
+        ms[1].end -= 1;
+        let a = Article {
+            text: text.into(),
+            date: Some(ymd(2021, 5, 2)),
+            ..Default::default()
+        };
+        let evs = extract_events(&a, &ms, &lex());
+        let got: Vec<(&str, usize)> = evs
+            .iter()
+            .map(|e| (e.sub_event_type.as_str(), e.mention))
+            .collect();
+        // Headline: coordination (ينسق) located at Iraq; last paragraph:
+        // the arrest at the crossing, dated by "في أيلول 2019".
+        assert_eq!(got, [("Agreement", 0), ("Arrests", 1)]);
+        assert_eq!(evs[0].actors, ["SDF", "ISIS"]);
+        assert_eq!(evs[1].date_precision, DatePrecision::Month);
     }
 }

@@ -947,8 +947,10 @@ mod tests {
     /// Expected events of a test case: (sub-event type, locating surface).
     type Expected<'a> = &'a [(&'a str, &'a str)];
 
-    fn lex() -> EventLexicon {
-        EventLexicon::bundled().unwrap()
+    /// The bundled lexicon, built once for all tests.
+    fn lex() -> &'static EventLexicon {
+        static LEX: std::sync::OnceLock<EventLexicon> = std::sync::OnceLock::new();
+        LEX.get_or_init(|| EventLexicon::bundled().unwrap())
     }
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -997,7 +999,7 @@ mod tests {
             date,
             ..Default::default()
         };
-        extract_events(&article, &mentions, &lex())
+        extract_events(&article, &mentions, lex())
     }
 
     /// (sub_event_type, surface of the locating mention) of each event.
@@ -1013,7 +1015,7 @@ mod tests {
             date: Some(ymd(2021, 5, 2)),
             ..Default::default()
         };
-        extract_events(&article, &mentions, &lex())
+        extract_events(&article, &mentions, lex())
             .into_iter()
             .map(|e| (e.sub_event_type, mentions[e.mention].surface.clone()))
             .collect()
@@ -1403,7 +1405,7 @@ mod tests {
         ];
         let lex = lex();
         for (text, want) in cases {
-            assert_eq!(find_actors(text, &lex), *want, "in {text:?}");
+            assert_eq!(find_actors(text, lex), *want, "in {text:?}");
         }
     }
 
@@ -1412,15 +1414,15 @@ mod tests {
         let lex = lex();
         let after = Some(ymd(2025, 1, 10));
         let before = Some(ymd(2020, 1, 10));
-        assert_eq!(find_actors_on("قوات النظام", &lex, after), [TRANSITIONAL]);
-        assert_eq!(find_actors_on("قوات النظام", &lex, before), [ASSAD]);
-        assert_eq!(find_actors_on("الأمن العام", &lex, before), [ASSAD]);
+        assert_eq!(find_actors_on("قوات النظام", lex, after), [TRANSITIONAL]);
+        assert_eq!(find_actors_on("قوات النظام", lex, before), [ASSAD]);
+        assert_eq!(find_actors_on("الأمن العام", lex, before), [ASSAD]);
         assert_eq!(
-            find_actors_on("الأمن العام", &lex, Some(ymd(2024, 12, 8))),
+            find_actors_on("الأمن العام", lex, Some(ymd(2024, 12, 8))),
             [TRANSITIONAL]
         );
         assert_eq!(
-            find_actors_on("قوات النظام والأمن العام", &lex, after),
+            find_actors_on("قوات النظام والأمن العام", lex, after),
             [TRANSITIONAL]
         );
     }
@@ -1539,12 +1541,12 @@ mod tests {
             ..Default::default()
         };
         let lex = lex();
-        assert_eq!(extract_events(&a, &[m.clone()], &lex)[0].geo_precision, 1);
+        assert_eq!(extract_events(&a, &[m.clone()], lex)[0].geo_precision, 1);
         m.near = true;
-        assert_eq!(extract_events(&a, &[m.clone()], &lex)[0].geo_precision, 2);
+        assert_eq!(extract_events(&a, &[m.clone()], lex)[0].geo_precision, 2);
         m.near = false;
         m.kind = Kind::Governorate;
-        assert_eq!(extract_events(&a, &[m], &lex)[0].geo_precision, 3);
+        assert_eq!(extract_events(&a, &[m], lex)[0].geo_precision, 3);
     }
 
     #[test]
@@ -1638,7 +1640,7 @@ mod tests {
             date: Some(ymd(2021, 5, 2)),
             ..Default::default()
         };
-        let evs = extract_events(&a, &mentions, &lex());
+        let evs = extract_events(&a, &mentions, lex());
         let got: Vec<(&str, usize, String)> = evs
             .iter()
             .map(|e| {
@@ -1690,7 +1692,7 @@ mod tests {
             date: Some(ymd(2021, 5, 2)),
             ..Default::default()
         };
-        let evs = extract_events(&a, &ms, &lex());
+        let evs = extract_events(&a, &ms, lex());
         let got: Vec<(&str, usize)> = evs
             .iter()
             .map(|e| (e.sub_event_type.as_str(), e.mention))
@@ -1700,5 +1702,29 @@ mod tests {
         assert_eq!(got, [("Agreement", 0), ("Arrests", 1)]);
         assert_eq!(evs[0].actors, ["SDF", "ISIS"]);
         assert_eq!(evs[1].date_precision, DatePrecision::Month);
+    }
+
+    proptest::proptest! {
+        /// Any text: spans are in bounds, ordered and trimmed; nothing panics.
+        #[test]
+        fn spans_stay_in_bounds(text in "[ a-zA-Z0-9.?!,;\n\u{0621}-\u{064A}\u{064B}\u{0660}-\u{0669}؟،؛]{0,80}") {
+            let n = text.chars().count();
+            let chars: Vec<char> = text.chars().collect();
+            let mut last = 0;
+            for (s, e) in split_sentences(&text) {
+                proptest::prop_assert!(last <= s && s < e && e <= n);
+                proptest::prop_assert!(!chars[s].is_whitespace() && !chars[e - 1].is_whitespace());
+                last = e;
+            }
+            for d in find_dates(&text, NaiveDate::from_ymd_opt(2021, 5, 2)) {
+                proptest::prop_assert!(d.start < d.end && d.end <= n);
+            }
+            let article = Article { text: text.clone(), ..Default::default() };
+            let lex = lex();
+            let one = if n > 0 { vec![mention(&text, &chars[..1].iter().collect::<String>(), 0, Kind::Town)] } else { vec![] };
+            for ev in extract_events(&article, &one, lex) {
+                proptest::prop_assert!(ev.mention < one.len() && ev.sentence_end <= n);
+            }
+        }
     }
 }

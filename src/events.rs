@@ -1575,6 +1575,12 @@ mod tests {
                 &[("Baghuz", Kind::Village), ("Shuhail", Kind::Town)],
                 &[("Air/drone strike", "Baghuz"), ("Arrests", "Shuhail")],
             ),
+            // A conjunction on the second verb opens its clause.
+            (
+                "قصفت طائرة مسيرة قرية الباغوز واعتقلت قسد شخصين في بلدة الشحيل",
+                &[("الباغوز", Kind::Village), ("الشحيل", Kind::Town)],
+                &[("Air/drone strike", "الباغوز"), ("Arrests", "الشحيل")],
+            ),
             // Same place: one event, the higher priority wins.
             (
                 "غارة بطائرة مسيرة وهجوم على البوكمال",

@@ -1,46 +1,1744 @@
-//! Stage 5 — events (placeholder until the events stage lands).
+//! Stage 5 — events: sentences, triggers, actors and dates → [`Event`]s.
+//!
+//! Triggers, actors and negation cues are data (`gazetteer/lexicon/*.tsv`)
+//! so a user can read and extend them. Every phrase is folded with
+//! [`fold`] and matched over the folded article text with one Aho–Corasick
+//! automaton per lexicon; [`Folded`] maps each match back to char offsets.
+//!
+//! An event is read from one sentence: a trigger that no negation cue
+//! governs, located at the most specific place mention of the sentence and
+//! dated by the nearest date written in it (else the publication date).
+//!
+//! ```
+//! use bordermap::{split_sentences, EventLexicon, find_actors};
+//! let lex = EventLexicon::bundled().unwrap();
+//! assert_eq!(find_actors("اعتقلت قسد عناصر من داعش", &lex), ["SDF", "ISIS"]);
+//! assert_eq!(split_sentences("Hello there. Bye!"), [(0, 12), (13, 17)]);
+//! ```
 
-use crate::model::{Article, DatePrecision, Event, Mention};
+use std::collections::HashSet;
 
-/// Trigger lexicon.
-#[derive(Debug, Default)]
-pub struct EventLexicon;
+use aho_corasick::{AhoCorasick, MatchKind};
+use chrono::NaiveDate;
 
-/// Lexicon error.
+use crate::dates::{find_dates, DateMention};
+use crate::model::{Article, DatePrecision, Event, Kind, Mention};
+use crate::normalise::{fold, is_arabic, is_word_char, Folded};
+
+const TRIGGERS_TSV: &str = include_str!("../gazetteer/lexicon/triggers.tsv");
+const ACTORS_TSV: &str = include_str!("../gazetteer/lexicon/actors.tsv");
+
+/// ACLED event types a trigger row may name, plus the negation marker.
+const EVENT_TYPES: [&str; 6] = [
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Protests",
+    "Riots",
+    "Strategic developments",
+];
+const NEGATION: &str = "NEGATION";
+
+/// How many words a clause-scoped negation cue, or the second half of an
+/// `A … B` pattern, may reach.
+const WINDOW_WORDS: usize = 6;
+
+/// The day the Assad government fell; actor names for the Syrian government
+/// switch on it.
+const ASSAD_FELL: (i32, u32, u32) = (2024, 12, 8);
+const ASSAD: &str = "Syrian Government (Assad)";
+const TRANSITIONAL: &str = "Syrian Transitional Government";
+
+/// A malformed lexicon row, or a lexicon the matcher cannot be built from.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct LexiconError(String);
+pub enum LexiconError {
+    /// A row is malformed: names the file, line and column (1-based).
+    #[error("{file}:{line}:{column}: {message}")]
+    Row {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The automaton could not be built (e.g. too many patterns).
+    #[error("{file}: building the matcher: {message}")]
+    Build { file: String, message: String },
+}
 
-impl EventLexicon {
-    /// Bundled lexicon.
-    pub fn bundled() -> Result<EventLexicon, LexiconError> {
-        Ok(EventLexicon)
+// ---------------------------------------------------------------------------
+// Phrase matching
+
+/// One lexicon phrase, folded.
+#[derive(Debug, Clone)]
+struct Phrase {
+    /// The folded phrase (its first part for `A … B`).
+    anchor: String,
+    /// Trailing `*`: the last word may go on.
+    prefix: bool,
+    /// The second part of `A … B`, with its own `*` flag.
+    tail: Option<(String, bool)>,
+    arabic: bool,
+}
+
+impl Phrase {
+    /// Parses a pattern cell; `None` when it folds to nothing.
+    fn parse(cell: &str) -> Option<Phrase> {
+        let cell = cell.replace("...", "…");
+        let mut parts = cell.splitn(2, '…');
+        let (anchor, prefix) = star(parts.next()?)?;
+        let tail = parts.next().and_then(star);
+        let arabic = anchor.chars().any(is_arabic);
+        Some(Phrase {
+            anchor,
+            prefix,
+            tail,
+            arabic,
+        })
     }
 }
 
-/// Events of one article.
-pub fn extract_events(article: &Article, mentions: &[Mention], _lex: &EventLexicon) -> Vec<Event> {
-    let triggers = ["اعتقال", "القبض", "تنسيق", "قصف", "arrest", "strike", "shelling"];
-    let mut out = Vec::new();
-    for (i, m) in mentions.iter().enumerate() {
-        let chars: Vec<char> = article.text.chars().collect();
-        let s = m.start.saturating_sub(80);
-        let e = (m.end + 80).min(chars.len());
-        let window: String = chars[s..e].iter().collect();
-        if triggers.iter().any(|t| window.contains(t)) {
-            out.push(Event {
-                mention: i,
-                date: article.date,
-                date_precision: DatePrecision::Article,
-                event_type: "Strategic developments".into(),
-                sub_event_type: "Other".into(),
-                actors: vec![],
-                geo_precision: m.kind.geo_precision(),
-                sentence_start: s,
-                sentence_end: e,
+/// Folds one side of a pattern and reads its trailing `*`.
+fn star(s: &str) -> Option<(String, bool)> {
+    let s = s.trim();
+    let (s, prefix) = match s.strip_suffix('*') {
+        Some(rest) => (rest, true),
+        None => (s, false),
+    };
+    let f = fold(s);
+    (!f.is_empty()).then_some((f, prefix))
+}
+
+/// A phrase found in folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hit {
+    /// Index of the phrase in its set (= the row's payload index).
+    phrase: usize,
+    /// Folded byte range, clitics included.
+    fstart: usize,
+    fend: usize,
+    /// Char range in the original text.
+    start: usize,
+    end: usize,
+    /// A conjunction clitic (و/ف) opens the word: a new clause may begin.
+    conj: bool,
+}
+
+/// Prefixes allowed before an Arabic phrase that starts with ال.
+const BEFORE_AL: [&str; 9] = ["", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك"];
+/// Prefixes allowed before other Arabic phrases.
+const BEFORE_WORD: [&str; 11] = ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك"];
+/// With the definite article too (triggers only: `الاشتباكات`, `للاعتقال`).
+const BEFORE_WORD_AL: [&str; 11] = [
+    "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال", "وكال",
+];
+/// Prefixes allowed before the fused form `لل…` of an ال phrase.
+const BEFORE_FUSED: [&str; 3] = ["", "و", "ف"];
+
+/// A set of phrases with one automaton over all their folded forms.
+#[derive(Debug)]
+struct PhraseSet {
+    ac: AhoCorasick,
+    phrases: Vec<Phrase>,
+    /// Automaton pattern → (phrase, is the fused `لل` form).
+    pats: Vec<(usize, bool)>,
+    /// Whether the definite article may stand before a phrase without one.
+    article_ok: bool,
+}
+
+impl PhraseSet {
+    fn new(phrases: Vec<Phrase>, article_ok: bool, file: &str) -> Result<PhraseSet, LexiconError> {
+        let mut strings = Vec::new();
+        let mut pats = Vec::new();
+        for (i, p) in phrases.iter().enumerate() {
+            strings.push(p.anchor.clone());
+            pats.push((i, false));
+            // ل + ال fuse to لل: للحدود holds الحدود without its alef.
+            if let Some(rest) = p.anchor.strip_prefix("ال").filter(|_| p.arabic) {
+                strings.push(format!("لل{rest}"));
+                pats.push((i, true));
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&strings)
+            .map_err(|e| LexiconError::Build {
+                file: file.to_string(),
+                message: e.to_string(),
+            })?;
+        Ok(PhraseSet {
+            ac,
+            phrases,
+            pats,
+            article_ok,
+        })
+    }
+
+    /// Every phrase in `f`, longest first where they overlap, in text order.
+    fn hits(&self, f: &Folded) -> Vec<Hit> {
+        let text = f.as_str();
+        let mut all: Vec<Hit> = self
+            .ac
+            .find_overlapping_iter(text)
+            .filter_map(|m| {
+                let (pi, fused) = self.pats[m.pattern().as_usize()];
+                self.check(text, pi, fused, m.start(), m.end())
+            })
+            .map(|mut h| {
+                (h.start, h.end) = f.original_span(h.fstart, h.fend);
+                h
+            })
+            .collect();
+        longest_first(&mut all);
+        all
+    }
+
+    /// Checks word boundaries (clitics allowed) and the `… B` tail.
+    fn check(&self, text: &str, pi: usize, fused: bool, s: usize, e: usize) -> Option<Hit> {
+        let p = &self.phrases[pi];
+        let ws = word_start(text, s);
+        let before = &text[ws..s];
+        if !self.prefix_ok(p, fused, before) {
+            return None;
+        }
+        let mut fend = if p.prefix {
+            word_end(text, e)
+        } else {
+            at_word_end(text, e).then_some(e)?
+        };
+        if let Some((tail, tail_prefix)) = &p.tail {
+            fend = find_tail(text, fend, tail, *tail_prefix)?;
+        }
+        Some(Hit {
+            phrase: pi,
+            fstart: ws,
+            fend,
+            start: 0,
+            end: 0,
+            conj: before.starts_with('و') || before.starts_with('ف'),
+        })
+    }
+
+    fn prefix_ok(&self, p: &Phrase, fused: bool, before: &str) -> bool {
+        if before.is_empty() {
+            return true;
+        }
+        if !p.arabic {
+            return false;
+        }
+        if fused {
+            return BEFORE_FUSED.contains(&before);
+        }
+        if p.anchor.starts_with("ال") {
+            return BEFORE_AL.contains(&before);
+        }
+        BEFORE_WORD.contains(&before) || (self.article_ok && BEFORE_WORD_AL.contains(&before))
+    }
+}
+
+/// Byte offset where the word holding byte `i` begins.
+fn word_start(text: &str, i: usize) -> usize {
+    text[..i]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word_char(*c))
+        .last()
+        .map_or(i, |(j, _)| j)
+}
+
+/// Byte offset where the word going on at byte `i` ends.
+fn word_end(text: &str, i: usize) -> usize {
+    text[i..]
+        .char_indices()
+        .find(|(_, c)| !is_word_char(*c))
+        .map_or(text.len(), |(j, _)| i + j)
+}
+
+fn at_word_end(text: &str, i: usize) -> bool {
+    !matches!(text[i..].chars().next(), Some(c) if is_word_char(c))
+}
+
+/// The end of `tail` when it begins one of the next few words after `from`.
+fn find_tail(text: &str, from: usize, tail: &str, prefix: bool) -> Option<usize> {
+    let mut i = from;
+    for _ in 0..WINDOW_WORDS {
+        let s = i + text[i..].find(|c: char| is_word_char(c))?;
+        let word = &text[s..word_end(text, s)];
+        let ok = ["", "و", "ب", "ل", "ال", "وال", "بال"]
+            .iter()
+            .filter_map(|c| word.strip_prefix(c))
+            .any(|w| w == tail || (prefix && w.starts_with(tail)));
+        if ok || (text[s..].starts_with(tail) && (prefix || at_word_end(text, s + tail.len()))) {
+            return Some(if tail.contains(' ') {
+                s + tail.len()
+            } else {
+                s + word.len()
             });
-            break;
+        }
+        i = s + word.len();
+    }
+    None
+}
+
+/// Keeps the longest of overlapping hits (ties: the earliest phrase), in
+/// text order, so `قصف جوي` wins over the `قصف` inside it.
+fn longest_first(hits: &mut Vec<Hit>) {
+    hits.sort_by_key(|h| (std::cmp::Reverse(h.fend - h.fstart), h.fstart, h.phrase));
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits.drain(..) {
+        if kept
+            .iter()
+            .all(|k| h.fend <= k.fstart || h.fstart >= k.fend)
+        {
+            kept.push(h);
+        }
+    }
+    kept.sort_by_key(|h| h.fstart);
+    *hits = kept;
+}
+
+// ---------------------------------------------------------------------------
+// Lexicons
+
+/// What a trigger row means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Trigger {
+    event_type: String,
+    sub_event_type: String,
+    priority: i32,
+}
+
+/// How far a negation cue reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Anywhere later in the sentence ("denied", نفى).
+    Sentence,
+    /// A few words later in the same clause (لم، no, not).
+    Clause,
+}
+
+/// Trigger, actor and negation lexicons, loaded once and shared across
+/// threads (`Send + Sync`).
+#[derive(Debug)]
+pub struct EventLexicon {
+    triggers: PhraseSet,
+    trigger_rows: Vec<Trigger>,
+    negations: PhraseSet,
+    scopes: Vec<Scope>,
+    actors: PhraseSet,
+    actor_names: Vec<String>,
+}
+
+/// The non-comment rows of a TSV: (1-based line number, cells).
+fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(n, l)| (n, l.split('\t').collect::<Vec<_>>()))
+        .filter(|(_, cells)| cells.first() != Some(&"pattern"))
+}
+
+fn row_error(file: &str, line: usize, column: usize, message: String) -> LexiconError {
+    LexiconError::Row {
+        file: file.to_string(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Column `col` (0-based) of a row, required to be non-empty.
+fn cell<'a>(
+    file: &str,
+    line: usize,
+    cells: &[&'a str],
+    col: usize,
+    what: &str,
+) -> Result<&'a str, LexiconError> {
+    match cells.get(col).map(|c| c.trim()) {
+        Some(c) if !c.is_empty() => Ok(c),
+        _ => Err(row_error(
+            file,
+            line,
+            col + 1,
+            format!("missing {what} (columns are tab-separated)"),
+        )),
+    }
+}
+
+fn phrase(file: &str, line: usize, cells: &[&str]) -> Result<Phrase, LexiconError> {
+    let raw = cell(file, line, cells, 0, "pattern")?;
+    Phrase::parse(raw).ok_or_else(|| {
+        row_error(
+            file,
+            line,
+            1,
+            format!("pattern {raw:?} has no letters or digits"),
+        )
+    })
+}
+
+/// Parsed trigger file: triggers and negation cues side by side.
+#[derive(Default)]
+struct TriggerRows {
+    phrases: Vec<Phrase>,
+    rows: Vec<Trigger>,
+    neg_phrases: Vec<Phrase>,
+    scopes: Vec<Scope>,
+}
+
+fn parse_triggers(text: &str) -> Result<TriggerRows, LexiconError> {
+    const FILE: &str = "triggers.tsv";
+    let mut out = TriggerRows::default();
+    let mut seen = HashSet::new();
+    for (line, cells) in rows(text) {
+        let p = phrase(FILE, line, &cells)?;
+        let event_type = cell(FILE, line, &cells, 2, "event_type")?;
+        let sub = cell(FILE, line, &cells, 3, "sub_event_type")?;
+        if !seen.insert((
+            p.anchor.clone(),
+            p.prefix,
+            p.tail.clone(),
+            event_type == NEGATION,
+        )) {
+            continue; // two spellings that fold the same: the first row wins
+        }
+        if event_type == NEGATION {
+            out.scopes.push(parse_scope(FILE, line, sub)?);
+            out.neg_phrases.push(p);
+            continue;
+        }
+        if !EVENT_TYPES.contains(&event_type) {
+            let msg = format!(
+                "unknown event_type {event_type:?}; use one of {EVENT_TYPES:?} or {NEGATION}"
+            );
+            return Err(row_error(FILE, line, 3, msg));
+        }
+        let pri = cell(FILE, line, &cells, 4, "priority")?;
+        let priority = pri.parse().map_err(|_| {
+            row_error(
+                FILE,
+                line,
+                5,
+                format!("priority {pri:?} is not a whole number"),
+            )
+        })?;
+        out.phrases.push(p);
+        out.rows.push(Trigger {
+            event_type: event_type.to_string(),
+            sub_event_type: sub.to_string(),
+            priority,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_scope(file: &str, line: usize, s: &str) -> Result<Scope, LexiconError> {
+    match s {
+        "sentence" => Ok(Scope::Sentence),
+        "clause" => Ok(Scope::Clause),
+        _ => Err(row_error(
+            file,
+            line,
+            4,
+            format!("negation scope {s:?} must be 'sentence' or 'clause'"),
+        )),
+    }
+}
+
+fn parse_actors(text: &str) -> Result<(Vec<Phrase>, Vec<String>), LexiconError> {
+    const FILE: &str = "actors.tsv";
+    let (mut phrases, mut names) = (Vec::new(), Vec::new());
+    for (line, cells) in rows(text) {
+        let p = phrase(FILE, line, &cells)?;
+        let actor = cell(FILE, line, &cells, 2, "actor")?;
+        phrases.push(p);
+        names.push(actor.to_string());
+    }
+    Ok((phrases, names))
+}
+
+impl EventLexicon {
+    /// The bundled lexicons (`gazetteer/lexicon/triggers.tsv` and `actors.tsv`).
+    pub fn bundled() -> Result<EventLexicon, LexiconError> {
+        EventLexicon::from_tsv(TRIGGERS_TSV, ACTORS_TSV)
+    }
+
+    /// From user-supplied TSV text in the bundled files' format; errors name
+    /// the file (`triggers.tsv`/`actors.tsv`), line and column.
+    pub fn from_tsv(triggers: &str, actors: &str) -> Result<EventLexicon, LexiconError> {
+        let t = parse_triggers(triggers)?;
+        let (actor_phrases, actor_names) = parse_actors(actors)?;
+        Ok(EventLexicon {
+            triggers: PhraseSet::new(t.phrases, true, "triggers.tsv")?,
+            trigger_rows: t.rows,
+            negations: PhraseSet::new(t.neg_phrases, false, "triggers.tsv")?,
+            scopes: t.scopes,
+            actors: PhraseSet::new(actor_phrases, false, "actors.tsv")?,
+            actor_names,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Actors
+
+/// Canonical actor names found in a piece of text, in order of first
+/// appearance (used for the layer's `actors`). Syrian government names are
+/// as the lexicon gives them; [`find_actors_on`] applies the event date.
+pub fn find_actors(text: &str, lex: &EventLexicon) -> Vec<String> {
+    let f = Folded::new(text);
+    let mut out: Vec<String> = Vec::new();
+    for h in lex.actors.hits(&f) {
+        let name = &lex.actor_names[h.phrase];
+        if !out.contains(name) {
+            out.push(name.clone());
         }
     }
     out
+}
+
+/// [`find_actors`], with the Syrian government named for `date`: Assad's
+/// before 8 December 2024, the transitional government from that day.
+pub fn find_actors_on(text: &str, lex: &EventLexicon, date: Option<NaiveDate>) -> Vec<String> {
+    let actors = find_actors(text, lex);
+    let Some(date) = date else {
+        return actors;
+    };
+    let fell = NaiveDate::from_ymd_opt(ASSAD_FELL.0, ASSAD_FELL.1, ASSAD_FELL.2);
+    let (from, to) = if fell.is_some_and(|f| date >= f) {
+        (ASSAD, TRANSITIONAL)
+    } else {
+        (TRANSITIONAL, ASSAD)
+    };
+    let mut out: Vec<String> = Vec::with_capacity(actors.len());
+    for a in actors {
+        let a = if a == from { to.to_string() } else { a };
+        if !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Sentences
+
+/// Abbreviations whose full stop does not end a sentence (lower case, inner
+/// dots kept).
+const ABBREVIATIONS: [&str; 46] = [
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "cpl", "brig", "adm",
+    "prof", "sr", "jr", "st", "no", "nos", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "co",
+    "corp", "ltd", "gov", "sen", "rep", "approx",
+];
+
+/// Sentence spans of `text` in char offsets `[start, end)`, Arabic and
+/// English: split on `. ؟ ? ! ؛ ;` and line breaks (blank lines always), not
+/// on abbreviations (U.S., Gen., Jan. …), decimals (3.5) or initials;
+/// headlines without a full stop end at the line break. Spans are trimmed of
+/// surrounding whitespace.
+pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < chars.len() {
+        match boundary_at(&chars, i) {
+            Some(end) => {
+                push_trimmed(&chars, start, end, &mut spans);
+                start = end;
+                i = end.max(i + 1);
+            }
+            None => i += 1,
+        }
+    }
+    push_trimmed(&chars, start, chars.len(), &mut spans);
+    spans
+}
+
+/// If a sentence ends at char `i`, the index just after it (closing quotes
+/// and repeated marks included).
+fn boundary_at(chars: &[char], i: usize) -> Option<usize> {
+    match chars[i] {
+        '\n' => newline_ends(chars, i).then_some(i + 1),
+        '?' | '؟' | '!' | ';' | '؛' => Some(after_closers(chars, i + 1)),
+        '.' | '…' if !period_inside(chars, i) => Some(after_closers(chars, i + 1)),
+        _ => None,
+    }
+}
+
+fn after_closers(chars: &[char], mut i: usize) -> usize {
+    let closers = ['.', '…', '?', '؟', '!', '"', '”', '’', '\'', '»', ')', ']'];
+    while chars.get(i).is_some_and(|c| closers.contains(c)) {
+        i += 1;
+    }
+    i
+}
+
+/// A single line break ends a sentence unless the text plainly runs on (a
+/// comma before it, a lower-case word after it); a blank line always does.
+fn newline_ends(chars: &[char], i: usize) -> bool {
+    let next = chars[i + 1..].iter().find(|c| **c != ' ' && **c != '\t');
+    let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+    if next == Some(&'\n') || next.is_none() {
+        return true;
+    }
+    let runs_on = matches!(prev, Some(',' | '،')) || next.is_some_and(|c| c.is_ascii_lowercase());
+    !runs_on
+}
+
+/// True when the full stop at `i` is part of a number, an abbreviation or
+/// an initial rather than the end of a sentence.
+fn period_inside(chars: &[char], i: usize) -> bool {
+    if chars[i] != '.' {
+        return false;
+    }
+    let prev = i.checked_sub(1).map(|p| chars[p]);
+    let next = chars.get(i + 1).copied();
+    if next.is_some_and(|c| c.is_ascii_alphanumeric()) && prev.is_some_and(|c| !c.is_whitespace()) {
+        return true; // 3.5, U.S, example.com
+    }
+    let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+    if after.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+        return true; // "Gen. al-Hussaini said", "No. 5"
+    }
+    let word: String = chars[..i]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || **c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .flat_map(|c| c.to_lowercase())
+        .collect();
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let initials = word.split('.').all(|p| p.chars().count() == 1);
+    (letters >= 1 && initials) || ABBREVIATIONS.contains(&word.as_str())
+}
+
+fn push_trimmed(chars: &[char], start: usize, end: usize, spans: &mut Vec<(usize, usize)>) {
+    let s = (start..end).find(|&k| !chars[k].is_whitespace());
+    let e = (start..end).rev().find(|&k| !chars[k].is_whitespace());
+    if let (Some(s), Some(e)) = (s, e) {
+        if chars[s..=e].iter().any(|c| c.is_alphanumeric()) {
+            spans.push((s, e + 1));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Events
+
+/// Specificity of a place kind for locating an event: lower is more specific.
+fn rank(kind: Kind) -> u8 {
+    match kind {
+        Kind::Subdistrict => 1,
+        Kind::District => 2,
+        Kind::Mountain => 3,
+        Kind::Governorate | Kind::Region | Kind::River => 4,
+        Kind::Border => 5,
+        Kind::Country => 6,
+        _ => 0,
+    }
+}
+
+/// Char distance between two spans (0 when they overlap).
+fn distance(a: (usize, usize), b: (usize, usize)) -> usize {
+    if a.1 <= b.0 {
+        b.0 - a.1
+    } else {
+        a.0.saturating_sub(b.1)
+    }
+}
+
+/// Everything about one article that the per-sentence work needs.
+struct Doc<'a> {
+    article: &'a Article,
+    chars: Vec<char>,
+    mentions: &'a [Mention],
+    lex: &'a EventLexicon,
+    sentences: Vec<(usize, usize)>,
+    triggers: Vec<Hit>,
+    negations: Vec<Hit>,
+    dates: Vec<DateMention>,
+}
+
+/// Words that open a new clause ("…, while …").
+const CLAUSE_WORDS: [&str; 6] = ["فيما", "بينما", "وفيما", "وبينما", "while", "whereas"];
+
+/// One sentence being read: its clause breaks and candidate places.
+struct Sentence {
+    /// Char offsets where clauses begin, sorted.
+    breaks: Vec<usize>,
+    /// Indices of the mentions the sentence may be located at.
+    places: Vec<usize>,
+}
+
+impl Sentence {
+    /// The number of the clause holding char offset `at`.
+    fn clause(&self, at: usize) -> usize {
+        self.breaks.partition_point(|&b| b <= at)
+    }
+}
+
+/// A trigger accepted for a sentence and the mention that locates it.
+struct Located {
+    hit: Hit,
+    mention: usize,
+}
+
+/// Events of one article. `mentions` are the article's resolved place
+/// mentions, sorted by start (char offsets into `article.text`);
+/// [`Event::mention`] is an index into `mentions`. One event per
+/// (type, sub-type, place, date) per article.
+pub fn extract_events(article: &Article, mentions: &[Mention], lex: &EventLexicon) -> Vec<Event> {
+    let folded = Folded::new(&article.text);
+    let doc = Doc {
+        article,
+        chars: article.text.chars().collect(),
+        mentions,
+        lex,
+        sentences: split_sentences(&article.text),
+        triggers: lex.triggers.hits(&folded),
+        negations: lex.negations.hits(&folded),
+        dates: find_dates(&article.text, article.date),
+    };
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for si in 0..doc.sentences.len() {
+        for ev in doc.sentence_events(si) {
+            let key = (
+                ev.event_type.clone(),
+                ev.sub_event_type.clone(),
+                mentions[ev.mention].place,
+                ev.date,
+            );
+            if seen.insert(key) {
+                out.push(ev);
+            }
+        }
+    }
+    out
+}
+
+impl Doc<'_> {
+    fn sentence_events(&self, si: usize) -> Vec<Event> {
+        let (s, e) = self.sentences[si];
+        let mut hits: Vec<Hit> = self
+            .triggers
+            .iter()
+            .filter(|h| h.start >= s && h.end <= e && !self.negated(h, s))
+            .copied()
+            .collect();
+        let places = self.places(si);
+        if hits.is_empty() || places.is_empty() {
+            return Vec::new();
+        }
+        let breaks = self.clause_breaks(s, e, &hits);
+        hits.sort_by_key(|h| (std::cmp::Reverse(self.row(h).priority), h.start));
+        let sentence = Sentence { breaks, places };
+        self.locate(&sentence, &hits)
+            .into_iter()
+            .map(|l| self.event(si, &l))
+            .collect()
+    }
+
+    fn row(&self, h: &Hit) -> &Trigger {
+        &self.lex.trigger_rows[h.phrase]
+    }
+
+    /// Mentions inside sentence `si`; if none, the last mention of the
+    /// previous sentence when it is in the same paragraph.
+    fn places(&self, si: usize) -> Vec<usize> {
+        let (s, e) = self.sentences[si];
+        let inside: Vec<usize> = (0..self.mentions.len())
+            .filter(|&m| self.mentions[m].start >= s && self.mentions[m].end <= e)
+            .collect();
+        if !inside.is_empty() || si == 0 {
+            return inside;
+        }
+        let (ps, pe) = self.sentences[si - 1];
+        if self.chars[pe..s].contains(&'\n') {
+            return Vec::new();
+        }
+        let last = (0..self.mentions.len())
+            .rev()
+            .find(|&m| self.mentions[m].start >= ps && self.mentions[m].end <= pe);
+        last.into_iter().collect()
+    }
+
+    /// True when a negation cue governs the trigger: a sentence-scoped cue
+    /// anywhere before it, or a clause-scoped one a few words before it with
+    /// no clause break between.
+    fn negated(&self, h: &Hit, sentence_start: usize) -> bool {
+        self.negations
+            .iter()
+            .filter(|n| n.start >= sentence_start && n.end <= h.start)
+            .any(|n| match self.lex.scopes[n.phrase] {
+                Scope::Sentence => true,
+                Scope::Clause => {
+                    let between: String = self.chars[n.end..h.start].iter().collect();
+                    between.split_whitespace().count() <= WINDOW_WORDS
+                        && !between.contains([',', '،', ';', '؛', ':'])
+                }
+            })
+    }
+
+    /// Char offsets in `[s, e)` where a new clause begins: after a comma or
+    /// semicolon, at فيما/بينما/while/whereas, and at a trigger opened by a
+    /// conjunction (واعتقلت, "and arrested").
+    fn clause_breaks(&self, s: usize, e: usize, hits: &[Hit]) -> Vec<usize> {
+        let mut breaks: Vec<usize> = (s..e)
+            .filter(|&i| [',', '،', ';', '؛'].contains(&self.chars[i]))
+            .map(|i| i + 1)
+            .collect();
+        let mut word_start = s;
+        for i in s..=e {
+            if i < e && !self.chars[i].is_whitespace() {
+                continue;
+            }
+            let word: String = self.chars[word_start..i].iter().collect();
+            if CLAUSE_WORDS.contains(&fold(&word).as_str()) {
+                breaks.push(word_start);
+            }
+            word_start = i + 1;
+        }
+        for h in hits {
+            let before: String = self.chars[s..h.start].iter().collect();
+            let last = before.split_whitespace().last().map(fold);
+            if h.conj || matches!(last.as_deref(), Some("و" | "and")) {
+                breaks.push(h.start);
+            }
+        }
+        breaks.sort_unstable();
+        breaks
+    }
+
+    /// Chooses the triggers that make events and where each is located.
+    /// The highest-priority trigger always does; another one of a different
+    /// type does only when it is in its own clause and the place nearest to
+    /// it there is not the one an accepted trigger is nearest to.
+    fn locate(&self, st: &Sentence, hits: &[Hit]) -> Vec<Located> {
+        let mut accepted: Vec<Hit> = vec![hits[0]];
+        for h in &hits[1..] {
+            if self.separate(st, h, &accepted) {
+                accepted.push(*h);
+            }
+        }
+        if accepted.len() == 1 {
+            let mention = self.best_place(&hits[0], &st.places);
+            return mention
+                .map(|mention| Located {
+                    hit: hits[0],
+                    mention,
+                })
+                .into_iter()
+                .collect();
+        }
+        accepted
+            .iter()
+            .filter_map(|h| {
+                let own: Vec<usize> = st
+                    .places
+                    .iter()
+                    .copied()
+                    .filter(|&m| self.owner(st, m, &accepted) == Some(h.start))
+                    .collect();
+                let mention = self.best_place(h, &own)?;
+                Some(Located { hit: *h, mention })
+            })
+            .collect()
+    }
+
+    fn separate(&self, st: &Sentence, h: &Hit, accepted: &[Hit]) -> bool {
+        let mine = self.nearest_place(st, h);
+        accepted.iter().all(|a| {
+            !self.same_type(a, h)
+                && st.clause(a.start) != st.clause(h.start)
+                && mine.is_some()
+                && mine != self.nearest_place(st, a)
+        })
+    }
+
+    fn same_type(&self, a: &Hit, b: &Hit) -> bool {
+        let (ra, rb) = (self.row(a), self.row(b));
+        ra.event_type == rb.event_type && ra.sub_event_type == rb.sub_event_type
+    }
+
+    fn span(&self, m: usize) -> (usize, usize) {
+        (self.mentions[m].start, self.mentions[m].end)
+    }
+
+    /// The place nearest the trigger within its clause, else in the sentence.
+    fn nearest_place(&self, st: &Sentence, h: &Hit) -> Option<usize> {
+        let clause = st.clause(h.start);
+        st.places.iter().copied().min_by_key(|&m| {
+            let other_clause = st.clause(self.mentions[m].start) != clause;
+            (other_clause, distance(self.span(m), (h.start, h.end)))
+        })
+    }
+
+    /// The start of the accepted trigger a mention belongs to: the one in
+    /// its clause, else the nearest.
+    fn owner(&self, st: &Sentence, m: usize, accepted: &[Hit]) -> Option<usize> {
+        let clause = st.clause(self.mentions[m].start);
+        accepted
+            .iter()
+            .min_by_key(|h| {
+                let other_clause = st.clause(h.start) != clause;
+                (other_clause, distance(self.span(m), (h.start, h.end)))
+            })
+            .map(|h| h.start)
+    }
+
+    /// The most specific place, the nearest to the trigger among equals.
+    fn best_place(&self, h: &Hit, places: &[usize]) -> Option<usize> {
+        places.iter().copied().min_by_key(|&m| {
+            (
+                rank(self.mentions[m].kind),
+                distance(self.span(m), (h.start, h.end)),
+            )
+        })
+    }
+
+    /// The date written nearest the trigger in the sentence, else the
+    /// publication date.
+    fn date(&self, si: usize, h: &Hit) -> (Option<NaiveDate>, DatePrecision) {
+        let (s, e) = self.sentences[si];
+        self.dates
+            .iter()
+            .filter(|d| d.start >= s && d.end <= e)
+            .min_by_key(|d| distance((d.start, d.end), (h.start, h.end)))
+            .map_or((self.article.date, DatePrecision::Article), |d| {
+                (Some(d.date), d.precision)
+            })
+    }
+
+    fn event(&self, si: usize, l: &Located) -> Event {
+        let (s, e) = self.sentences[si];
+        let (date, date_precision) = self.date(si, &l.hit);
+        let sentence: String = self.chars[s..e].iter().collect();
+        let m = &self.mentions[l.mention];
+        let row = self.row(&l.hit);
+        Event {
+            mention: l.mention,
+            date,
+            date_precision,
+            event_type: row.event_type.clone(),
+            sub_event_type: row.sub_event_type.clone(),
+            actors: find_actors_on(&sentence, self.lex, date),
+            geo_precision: if m.near || m.countryside {
+                2
+            } else {
+                m.kind.geo_precision()
+            },
+            sentence_start: s,
+            sentence_end: e,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Places of a test case: (surface, kind).
+    type Places<'a> = &'a [(&'a str, Kind)];
+    /// Expected events of a test case: (sub-event type, locating surface).
+    type Expected<'a> = &'a [(&'a str, &'a str)];
+
+    /// The bundled lexicon, built once for all tests.
+    fn lex() -> &'static EventLexicon {
+        static LEX: std::sync::OnceLock<EventLexicon> = std::sync::OnceLock::new();
+        LEX.get_or_init(|| EventLexicon::bundled().unwrap())
+    }
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn sentences(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        split_sentences(text)
+            .into_iter()
+            .map(|(s, e)| chars[s..e].iter().collect())
+            .collect()
+    }
+
+    /// A mention of the first occurrence of `surface` in `text`; the place
+    /// index is the position in `places`.
+    fn mention(text: &str, surface: &str, place: u32, kind: Kind) -> Mention {
+        let b = text
+            .find(surface)
+            .unwrap_or_else(|| panic!("{surface:?} not in {text:?}"));
+        let start = text[..b].chars().count();
+        Mention {
+            start,
+            end: start + surface.chars().count(),
+            surface: surface.to_string(),
+            place,
+            kind,
+            confidence: 1.0,
+            near: false,
+            countryside: false,
+            point: None,
+        }
+    }
+
+    /// Events of `text` with mentions of the given (surface, kind) places.
+    fn events(text: &str, places: &[(&str, Kind)], date: Option<NaiveDate>) -> Vec<Event> {
+        let mut mentions: Vec<Mention> = places
+            .iter()
+            .enumerate()
+            .map(|(i, (s, k))| mention(text, s, i as u32, *k))
+            .collect();
+        mentions.sort_by_key(|m| m.start);
+        let article = Article {
+            id: "t".into(),
+            text: text.into(),
+            date,
+            ..Default::default()
+        };
+        extract_events(&article, &mentions, lex())
+    }
+
+    /// (sub_event_type, surface of the locating mention) of each event.
+    fn summary(text: &str, places: &[(&str, Kind)]) -> Vec<(String, String)> {
+        let mut mentions: Vec<Mention> = places
+            .iter()
+            .enumerate()
+            .map(|(i, (s, k))| mention(text, s, i as u32, *k))
+            .collect();
+        mentions.sort_by_key(|m| m.start);
+        let article = Article {
+            text: text.into(),
+            date: Some(ymd(2021, 5, 2)),
+            ..Default::default()
+        };
+        extract_events(&article, &mentions, lex())
+            .into_iter()
+            .map(|e| (e.sub_event_type, mentions[e.mention].surface.clone()))
+            .collect()
+    }
+
+    // --- sentences --------------------------------------------------------
+
+    #[test]
+    fn splits_sentences() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Gen. Smith met the U.S. envoy in Baghdad. They discussed 3.5 million dollars.",
+                &[
+                    "Gen. Smith met the U.S. envoy in Baghdad.",
+                    "They discussed 3.5 million dollars.",
+                ],
+            ),
+            (
+                "Mr. J. R. Smith arrived on Jan. 5 in Hasakah. He left!",
+                &["Mr. J. R. Smith arrived on Jan. 5 in Hasakah.", "He left!"],
+            ),
+            (
+                "هل وقعت اشتباكات؟ نعم، وقعت اشتباكات؛ وقتل اثنان.",
+                &["هل وقعت اشتباكات؟", "نعم، وقعت اشتباكات؛", "وقتل اثنان."],
+            ),
+            (
+                "اعتقل د. أحمد في الحسكة. ثم أفرج عنه",
+                &["اعتقل د. أحمد في الحسكة.", "ثم أفرج عنه"],
+            ),
+            (
+                "Clashes in Deir ez-Zor\nSDF fighters clashed with ISIS. Two died.",
+                &[
+                    "Clashes in Deir ez-Zor",
+                    "SDF fighters clashed with ISIS.",
+                    "Two died.",
+                ],
+            ),
+            (
+                "العراق ينسق مع قسد\n\nكشف مصدر أمني عراقي.",
+                &["العراق ينسق مع قسد", "كشف مصدر أمني عراقي."],
+            ),
+            (
+                "The fighters\nwithdrew from the town.",
+                &["The fighters\nwithdrew from the town."],
+            ),
+            (
+                "He said: \"It is over.\" Then he left.",
+                &["He said: \"It is over.\"", "Then he left."],
+            ),
+            (
+                "قال: «انتهى الأمر.» ثم غادر",
+                &["قال: «انتهى الأمر.»", "ثم غادر"],
+            ),
+            ("Wait... what? No.", &["Wait...", "what?", "No."]),
+            (
+                "No. 5 brigade attacked. Done",
+                &["No. 5 brigade attacked.", "Done"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(sentences(text), *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn sentence_spans_are_trimmed_char_offsets() {
+        assert_eq!(split_sentences("  Hello.  "), [(2, 8)]);
+        assert_eq!(split_sentences("قُتِلَ.  نعم"), [(0, 7), (9, 12)]);
+        assert_eq!(split_sentences(" \n\n . "), []);
+    }
+
+    // --- triggers ---------------------------------------------------------
+
+    #[test]
+    fn each_trigger_family_maps_to_acled() {
+        let b = ("البوكمال", Kind::City);
+        let e = ("Bukamal", Kind::City);
+        let cases: &[(&str, (&str, Kind), &str, &str)] = &[
+            (
+                "اعتقلت قوات الأمن خمسة أشخاص في البوكمال",
+                b,
+                "Strategic developments",
+                "Arrests",
+            ),
+            (
+                "Security forces arrested five people in Bukamal",
+                e,
+                "Strategic developments",
+                "Arrests",
+            ),
+            (
+                "داهمت قسد منزلاً في البوكمال",
+                b,
+                "Strategic developments",
+                "Arrests",
+            ),
+            (
+                "The SDF raided a house in Bukamal",
+                e,
+                "Strategic developments",
+                "Arrests",
+            ),
+            (
+                "ألقت القبض على مهرب في البوكمال",
+                b,
+                "Strategic developments",
+                "Arrests",
+            ),
+            (
+                "اندلعت الاشتباكات بين قسد وداعش في البوكمال",
+                b,
+                "Battles",
+                "Armed clash",
+            ),
+            ("Clashes broke out in Bukamal", e, "Battles", "Armed clash"),
+            (
+                "هجوم مسلح على حاجز في البوكمال",
+                b,
+                "Battles",
+                "Armed clash",
+            ),
+            (
+                "Gunmen attacked a checkpoint in Bukamal",
+                e,
+                "Battles",
+                "Armed clash",
+            ),
+            (
+                "غارة بطائرة مسيرة استهدفت سيارة في البوكمال",
+                b,
+                "Explosions/Remote violence",
+                "Air/drone strike",
+            ),
+            (
+                "A drone strike hit a car in Bukamal",
+                e,
+                "Explosions/Remote violence",
+                "Air/drone strike",
+            ),
+            (
+                "قصف مدفعي على البوكمال",
+                b,
+                "Explosions/Remote violence",
+                "Shelling/artillery/missile attack",
+            ),
+            (
+                "Artillery shelling hit Bukamal",
+                e,
+                "Explosions/Remote violence",
+                "Shelling/artillery/missile attack",
+            ),
+            (
+                "انفجار عبوة ناسفة في البوكمال",
+                b,
+                "Explosions/Remote violence",
+                "Remote explosive/landmine/IED",
+            ),
+            (
+                "A roadside bomb exploded in Bukamal",
+                e,
+                "Explosions/Remote violence",
+                "Remote explosive/landmine/IED",
+            ),
+            (
+                "اغتيال مختار في البوكمال",
+                b,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "Gunmen assassinated a mukhtar in Bukamal",
+                e,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "اختطاف طفل في البوكمال",
+                b,
+                "Violence against civilians",
+                "Abduction/forced disappearance",
+            ),
+            (
+                "A child was kidnapped in Bukamal",
+                e,
+                "Violence against civilians",
+                "Abduction/forced disappearance",
+            ),
+            ("مظاهرة في البوكمال", b, "Protests", "Peaceful protest"),
+            (
+                "Residents protested in Bukamal",
+                e,
+                "Protests",
+                "Peaceful protest",
+            ),
+            (
+                "اتفاق بين العشائر في البوكمال",
+                b,
+                "Strategic developments",
+                "Agreement",
+            ),
+            (
+                "Tribes signed an agreement in Bukamal",
+                e,
+                "Strategic developments",
+                "Agreement",
+            ),
+            (
+                "إعادة افتتاح معبر البوكمال",
+                b,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "Iraq reopened the crossing at Bukamal",
+                e,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "بناء جدار على الحدود قرب البوكمال",
+                b,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "Iraq dug a trench near Bukamal",
+                e,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "نقل المعتقلين من البوكمال",
+                b,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "The coalition transferred detainees from Bukamal",
+                e,
+                "Strategic developments",
+                "Change to group/activity",
+            ),
+            (
+                "ضبط شحنة مخدرات في البوكمال",
+                b,
+                "Strategic developments",
+                "Other",
+            ),
+            (
+                "Smuggling rose in Bukamal",
+                e,
+                "Strategic developments",
+                "Other",
+            ),
+            (
+                "سيطرت قسد على البوكمال",
+                b,
+                "Strategic developments",
+                "Non-violent transfer of territory",
+            ),
+            (
+                "The SDF took control of Bukamal",
+                e,
+                "Strategic developments",
+                "Non-violent transfer of territory",
+            ),
+            // Priority: clashes beat control, a drone strike beats an attack.
+            (
+                "اشتباكات أدت إلى سيطرة داعش على البوكمال",
+                b,
+                "Battles",
+                "Armed clash",
+            ),
+            (
+                "هجوم بطائرة مسيرة على البوكمال",
+                b,
+                "Explosions/Remote violence",
+                "Air/drone strike",
+            ),
+        ];
+        for (text, place, ty, sub) in cases {
+            let evs = events(text, &[*place], Some(ymd(2021, 5, 2)));
+            let got: Vec<(&str, &str)> = evs
+                .iter()
+                .map(|e| (e.event_type.as_str(), e.sub_event_type.as_str()))
+                .collect();
+            assert_eq!(got, [(*ty, *sub)], "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn clitics_and_prefixes_match_but_not_inside_words() {
+        let b = [("البوكمال", Kind::City)];
+        let hits = [
+            "واعتقلوا شخصين في البوكمال",
+            "وللاشتباكات أثر في البوكمال",
+            "فاشتبكت قسد مع داعش في البوكمال",
+        ];
+        for text in hits {
+            assert_eq!(events(text, &b, None).len(), 1, "in {text:?}");
+        }
+        // غارة is a whole word: مغارة (cave) is not an air strike.
+        assert_eq!(events("مغارة قرب البوكمال", &b, None), vec![]);
+        // Latin needs whole words: "parade" is not a raid.
+        assert_eq!(
+            events("a parade in Bukamal", &[("Bukamal", Kind::City)], None),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn negated_triggers_make_no_event() {
+        let b = ("البوكمال", Kind::City);
+        let e = ("Bukamal", Kind::City);
+        let cases: &[(&str, (&str, Kind), usize)] = &[
+            ("نفى مصدر أمني وقوع اشتباكات في البوكمال", b, 0),
+            ("نفت قسد اعتقال أي شخص في البوكمال", b, 0),
+            ("لم تسجل أي اشتباكات في البوكمال", b, 0),
+            ("لا صحة لأنباء عن اشتباكات في البوكمال", b, 0),
+            ("The SDF denied that clashes took place in Bukamal", e, 0),
+            ("No arrests were made in Bukamal", e, 0),
+            ("Security forces did not arrest anyone in Bukamal", e, 0),
+            // The cue is in another clause, or too far back: the trigger stands.
+            ("لم يصب أحد، لكن اشتباكات اندلعت في البوكمال", b, 1),
+            ("No one was hurt, but clashes broke out in Bukamal", e, 1),
+            (
+                "لم يكن أحد يتوقع أن تمر أيام قليلة فقط قبل اندلاع اشتباكات في البوكمال",
+                b,
+                1,
+            ),
+            // لا تزال is "still", not a negation of دخول.
+            ("ولا تزال الحدود معبراً لدخول المليشيات عند البوكمال", b, 1),
+        ];
+        for (text, place, n) in cases {
+            assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");
+        }
+    }
+
+    // --- actors -----------------------------------------------------------
+
+    #[test]
+    fn finds_canonical_actors() {
+        let cases: &[(&str, &[&str])] = &[
+            ("هاجم داعش حاجزاً", &["ISIS"]),
+            ("خلايا تنظيم الدولة الإسلامية", &["ISIS"]),
+            ("Islamic State and Daesh cells", &["ISIS"]),
+            ("قوات سوريا الديمقراطية (قسد) والأسايش", &["SDF", "Asayish"]),
+            ("قوى الأمن الداخلي ووحدات حماية الشعب", &["Asayish", "YPG"]),
+            ("بالحشد الشعبي وللحشد الشعبي", &["PMF"]),
+            ("the Popular Mobilization Forces", &["PMF"]),
+            ("كتائب حزب الله", &["Kata'ib Hezbollah"]),
+            ("Kataib Hezbollah", &["Kata'ib Hezbollah"]),
+            (
+                "الجيش العراقي وحرس الحدود العراقي",
+                &["Iraqi Army", "Iraqi Border Guards"],
+            ),
+            ("القوات الأمنية العراقية", &["Iraqi Security Forces"]),
+            (
+                "Iraqi security forces and the Peshmerga",
+                &["Iraqi Security Forces", "Peshmerga"],
+            ),
+            ("البيشمركة", &["Peshmerga"]),
+            ("وحدات مقاومة سنجار", &["YBS"]),
+            ("the YBŞ in Sinjar", &["YBS"]),
+            ("التحالف الدولي", &["US-led Coalition"]),
+            ("the US-led coalition", &["US-led Coalition"]),
+            ("القوات الأمريكية", &["United States"]),
+            ("American forces", &["United States"]),
+            ("قوات النظام", &["Syrian Government (Assad)"]),
+            ("regime forces", &["Syrian Government (Assad)"]),
+            ("الأمن العام", &["Syrian Transitional Government"]),
+            ("مغاوير الثورة", &["Syrian Free Army"]),
+            ("Maghawir al-Thawra", &["Syrian Free Army"]),
+            ("a Turkish drone", &["Turkish Armed Forces"]),
+            ("الجيش الوطني السوري", &["SNA"]),
+            ("القوات الروسية", &["Russian Forces"]),
+            ("مليشيات مدعومة من إيران", &["Iran-backed militias"]),
+            ("pro-Iranian militias", &["Iran-backed militias"]),
+            ("قتل ثلاثة مدنيين", &["Civilians"]),
+            ("civilians fled", &["Civilians"]),
+            ("اعتقال المهربين", &["Smugglers"]),
+            ("smugglers crossed", &["Smugglers"]),
+            // Not actors.
+            ("الدفاع المدني", &[]),
+            ("الولايات المتحدة", &[]),
+            ("Syria TV", &[]),
+        ];
+        let lex = lex();
+        for (text, want) in cases {
+            assert_eq!(find_actors(text, lex), *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn syrian_government_is_named_by_event_date() {
+        let lex = lex();
+        let after = Some(ymd(2025, 1, 10));
+        let before = Some(ymd(2020, 1, 10));
+        assert_eq!(find_actors_on("قوات النظام", lex, after), [TRANSITIONAL]);
+        assert_eq!(find_actors_on("قوات النظام", lex, before), [ASSAD]);
+        assert_eq!(find_actors_on("الأمن العام", lex, before), [ASSAD]);
+        assert_eq!(
+            find_actors_on("الأمن العام", lex, Some(ymd(2024, 12, 8))),
+            [TRANSITIONAL]
+        );
+        assert_eq!(
+            find_actors_on("قوات النظام والأمن العام", lex, after),
+            [TRANSITIONAL]
+        );
+    }
+
+    // --- lexicon files ----------------------------------------------------
+
+    #[test]
+    fn lexicon_errors_name_file_line_and_column() {
+        let header = "pattern\tlang\tevent_type\tsub_event_type\tpriority\tnote\n";
+        let cases = [
+            (
+                format!("{header}اعتقال\tar\tArrests\tArrests\t5\t\n"),
+                "triggers.tsv:2:3",
+            ),
+            (
+                format!("{header}اعتقال\tar\tBattles\tArmed clash\thigh\t\n"),
+                "triggers.tsv:2:5",
+            ),
+            (
+                format!("# c\n{header}\tar\tBattles\tArmed clash\t1\t\n"),
+                "triggers.tsv:3:1",
+            ),
+            (
+                format!("{header}لم\tar\tNEGATION\teverywhere\t0\t\n"),
+                "triggers.tsv:2:4",
+            ),
+        ];
+        for (tsv, want) in cases {
+            let err = EventLexicon::from_tsv(&tsv, "").unwrap_err().to_string();
+            assert!(err.starts_with(want), "{err} for {tsv:?}");
+        }
+        let err = EventLexicon::from_tsv("", "داعش\tar\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("actors.tsv:1:3"), "{err}");
+    }
+
+    #[test]
+    fn user_lexicon_extends_the_vocabulary() {
+        let triggers =
+            "تفجير*\tar\tExplosions/Remote violence\tRemote explosive/landmine/IED\t85\t\n\
+                        نفى\tar\tNEGATION\tsentence\t0\t\n";
+        let actors = "الفرقة الرابعة\tar\tSyrian Government (Assad)\t\n";
+        let lex = EventLexicon::from_tsv(triggers, actors).unwrap();
+        assert_eq!(find_actors("عناصر الفرقة الرابعة", &lex), [ASSAD]);
+        let text = "تفجيرات في البوكمال";
+        let m = [mention(text, "البوكمال", 0, Kind::City)];
+        let a = Article {
+            text: text.into(),
+            ..Default::default()
+        };
+        assert_eq!(extract_events(&a, &m, &lex).len(), 1);
+        let a = Article {
+            text: "نفى المصدر تفجيرات في البوكمال".into(),
+            ..Default::default()
+        };
+        let m = [mention(&a.text, "البوكمال", 0, Kind::City)];
+        assert_eq!(extract_events(&a, &m, &lex), vec![]);
+    }
+
+    #[test]
+    fn lexicon_is_shareable_across_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<EventLexicon>();
+    }
+
+    // --- extract_events ---------------------------------------------------
+
+    #[test]
+    fn locates_at_the_most_specific_place() {
+        let cases: &[(&str, Places, &str)] = &[
+            (
+                "اشتباكات في محافظة دير الزور قرب بلدة هجين",
+                &[("دير الزور", Kind::Governorate), ("هجين", Kind::Town)],
+                "هجين",
+            ),
+            (
+                "Turkish shelling on Syria hit the village of Tell Tamr",
+                &[("Syria", Kind::Country), ("Tell Tamr", Kind::Village)],
+                "Tell Tamr",
+            ),
+            (
+                "قصف تركي على الحدود السورية العراقية في ناحية ربيعة",
+                &[("الحدود", Kind::Border), ("ربيعة", Kind::Subdistrict)],
+                "ربيعة",
+            ),
+            (
+                "اعتقال شخصين في العراق وفي سنجار",
+                &[("العراق", Kind::Country), ("سنجار", Kind::District)],
+                "سنجار",
+            ),
+            // Among equally specific places, the one nearest the trigger.
+            (
+                "من البوكمال إلى الميادين وصولاً إلى هجين حيث اعتقلت قسد شخصين",
+                &[
+                    ("البوكمال", Kind::City),
+                    ("الميادين", Kind::City),
+                    ("هجين", Kind::Town),
+                ],
+                "هجين",
+            ),
+        ];
+        for (text, places, want) in cases {
+            let got = summary(text, places);
+            assert_eq!(got.len(), 1, "in {text:?}: {got:?}");
+            assert_eq!(got[0].1, *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn geo_precision_follows_near_and_kind() {
+        let text = "اشتباكات قرب بلدة هجين";
+        let mut m = mention(text, "هجين", 0, Kind::Town);
+        let a = Article {
+            text: text.into(),
+            ..Default::default()
+        };
+        let lex = lex();
+        assert_eq!(extract_events(&a, &[m.clone()], lex)[0].geo_precision, 1);
+        m.near = true;
+        assert_eq!(extract_events(&a, &[m.clone()], lex)[0].geo_precision, 2);
+        m.near = false;
+        m.kind = Kind::Governorate;
+        assert_eq!(extract_events(&a, &[m], lex)[0].geo_precision, 3);
+    }
+
+    #[test]
+    fn sentence_without_place_borrows_from_previous_in_paragraph() {
+        let b = [("البوكمال", Kind::City)];
+        let same = "وصلت القوات إلى البوكمال. واعتقلت خمسة أشخاص.";
+        let evs = events(same, &b, None);
+        assert_eq!(evs.len(), 1);
+        assert_eq!((evs[0].sentence_start, evs[0].sentence_end), (26, 45));
+        let other = "وصلت القوات إلى البوكمال.\n\nواعتقلت خمسة أشخاص.";
+        assert_eq!(events(other, &b, None), vec![]);
+        let no_place = "اعتقلت القوات خمسة أشخاص.";
+        assert_eq!(events(no_place, &[], None), vec![]);
+    }
+
+    #[test]
+    fn two_clauses_two_events() {
+        let cases: &[(&str, Places, Expected)] = &[
+            (
+                "قصفت طائرة مسيرة قرية الباغوز، فيما اعتقلت قسد شخصين في بلدة الشحيل",
+                &[("الباغوز", Kind::Village), ("الشحيل", Kind::Town)],
+                &[("Air/drone strike", "الباغوز"), ("Arrests", "الشحيل")],
+            ),
+            (
+                "A drone struck Baghuz, while the SDF arrested two men in Shuhail",
+                &[("Baghuz", Kind::Village), ("Shuhail", Kind::Town)],
+                &[("Air/drone strike", "Baghuz"), ("Arrests", "Shuhail")],
+            ),
+            // A conjunction on the second verb opens its clause.
+            (
+                "قصفت طائرة مسيرة قرية الباغوز واعتقلت قسد شخصين في بلدة الشحيل",
+                &[("الباغوز", Kind::Village), ("الشحيل", Kind::Town)],
+                &[("Air/drone strike", "الباغوز"), ("Arrests", "الشحيل")],
+            ),
+            // Same place: one event, the higher priority wins.
+            (
+                "غارة بطائرة مسيرة وهجوم على البوكمال",
+                &[("البوكمال", Kind::City)],
+                &[("Air/drone strike", "البوكمال")],
+            ),
+            // No clause break: one event.
+            (
+                "اشتباكات في الباغوز أدت إلى سيطرة داعش على الشحيل",
+                &[("الباغوز", Kind::Village), ("الشحيل", Kind::Town)],
+                &[("Armed clash", "الباغوز")],
+            ),
+        ];
+        for (text, places, want) in cases {
+            let got = summary(text, places);
+            let got: Vec<(&str, &str)> =
+                got.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            assert_eq!(got, *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn dates_from_sentence_else_article() {
+        let pub_date = Some(ymd(2021, 5, 2));
+        let b = [("البوكمال", Kind::City)];
+        let text = "اعتقلت قسد أمس السبت خمسة أشخاص في البوكمال. واشتباكات في البوكمال.";
+        let evs = events(text, &b, pub_date);
+        let got: Vec<_> = evs.iter().map(|e| (e.date, e.date_precision)).collect();
+        assert_eq!(
+            got,
+            [
+                (Some(ymd(2021, 5, 1)), DatePrecision::Day),
+                (pub_date, DatePrecision::Article)
+            ]
+        );
+        // The date nearest the trigger wins.
+        let text = "في 3 آذار 2021 قال المصدر إن اشتباكات وقعت في 5 آذار 2021 في البوكمال";
+        assert_eq!(events(text, &b, pub_date)[0].date, Some(ymd(2021, 3, 5)));
+        // No dates at all.
+        let evs = events("اشتباكات في البوكمال", &b, None);
+        assert_eq!(
+            (evs[0].date, evs[0].date_precision),
+            (None, DatePrecision::Article)
+        );
+    }
+
+    #[test]
+    fn deduplicates_per_type_place_and_date() {
+        let text = "اشتباكات في البوكمال. واشتباكات عنيفة في البوكمال. واعتقالات في البوكمال. \
+                    واشتباكات في البوكمال أمس.";
+        // Every occurrence is a mention of the same place (index 7).
+        let mentions: Vec<Mention> = text
+            .match_indices("البوكمال")
+            .map(|(b, s)| {
+                let start = text[..b].chars().count();
+                let mut m = mention(text, s, 7, Kind::City);
+                (m.start, m.end) = (start, start + s.chars().count());
+                m
+            })
+            .collect();
+        let a = Article {
+            text: text.into(),
+            date: Some(ymd(2021, 5, 2)),
+            ..Default::default()
+        };
+        let evs = extract_events(&a, &mentions, lex());
+        let got: Vec<(&str, usize, String)> = evs
+            .iter()
+            .map(|e| {
+                (
+                    e.sub_event_type.as_str(),
+                    e.mention,
+                    e.date.unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Armed clash", 0, "2021-05-02".to_string()),
+                ("Arrests", 2, "2021-05-02".to_string()),
+                ("Armed clash", 3, "2021-05-01".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn actors_of_the_sentence_by_event_date() {
+        let b = [("البوكمال", Kind::City)];
+        let text = "قصفت قوات النظام ومسيرة تركية البوكمال. وقال مدني إن داعش انسحب.";
+        let evs = events(text, &b, Some(ymd(2025, 1, 5)));
+        assert_eq!(evs[0].actors, [TRANSITIONAL, "Turkish Armed Forces"]);
+        let evs = events(text, &b, Some(ymd(2019, 1, 5)));
+        assert_eq!(evs[0].actors, [ASSAD, "Turkish Armed Forces"]);
+        assert_eq!(evs[1].actors, ["Civilians", "ISIS"]);
+    }
+
+    #[test]
+    fn seed_article_events() {
+        // Headline and two paragraphs of the seed article (shared/seeds/000_…).
+        let text = "العراق ينسق مع قوات سوريا الديمقراطية لملاحقة داعش بين البلدين\n\n\
+            كشف مصدر أمني عراقي، أمس السبت، وجود تنسيق بين القوات العراقية وقوات سوريا \
+            الديمقراطية، بشأن ملاحقة عناصر داعش بين البلدين.\n\n\
+            ولا تزال تلك الحدود على الجانب الذي يسيطر فيه نظام الأسد، معبراً لدخول الآلاف من \
+            المليشيات الإيرانية متعددة الجنسيات من العراق إلى سوريا، مع وجود حركة تجارية لا تزال \
+            ضعيفة عند معبر “البوكمال”، منذ إعادة افتتاحه رسمياً في أيلول 2019، فيما تعلن القوات \
+            العراقية بشكل متكرر إلقاء القبض على عناصر وعوائل من تنظيم داعش خلال محاولتهم العبور \
+            بين الجانبين.";
+        let places: &[(&str, Kind)] = &[
+            ("العراق ينسق", Kind::Country),
+            ("“البوكمال”", Kind::Crossing),
+        ];
+        let mut ms: Vec<Mention> = places
+            .iter()
+            .enumerate()
+            .map(|(i, (s, k))| mention(text, s, i as u32, *k))
+            .collect();
+        ms[0].end = ms[0].start + "العراق".chars().count();
+        ms[1].start += 1;
+        ms[1].end -= 1;
+        let a = Article {
+            text: text.into(),
+            date: Some(ymd(2021, 5, 2)),
+            ..Default::default()
+        };
+        let evs = extract_events(&a, &ms, lex());
+        let got: Vec<(&str, usize)> = evs
+            .iter()
+            .map(|e| (e.sub_event_type.as_str(), e.mention))
+            .collect();
+        // Headline: coordination (ينسق) located at Iraq; last paragraph:
+        // the arrest at the crossing, dated by "في أيلول 2019".
+        assert_eq!(got, [("Agreement", 0), ("Arrests", 1)]);
+        assert_eq!(evs[0].actors, ["SDF", "ISIS"]);
+        assert_eq!(evs[1].date_precision, DatePrecision::Month);
+    }
+
+    proptest::proptest! {
+        /// Any text: spans are in bounds, ordered and trimmed; nothing panics.
+        #[test]
+        fn spans_stay_in_bounds(text in "[ a-zA-Z0-9.?!,;\n\u{0621}-\u{064A}\u{064B}\u{0660}-\u{0669}؟،؛]{0,80}") {
+            let n = text.chars().count();
+            let chars: Vec<char> = text.chars().collect();
+            let mut last = 0;
+            for (s, e) in split_sentences(&text) {
+                proptest::prop_assert!(last <= s && s < e && e <= n);
+                proptest::prop_assert!(!chars[s].is_whitespace() && !chars[e - 1].is_whitespace());
+                last = e;
+            }
+            for d in find_dates(&text, NaiveDate::from_ymd_opt(2021, 5, 2)) {
+                proptest::prop_assert!(d.start < d.end && d.end <= n);
+            }
+            let article = Article { text: text.clone(), ..Default::default() };
+            let lex = lex();
+            let one = if n > 0 { vec![mention(&text, &chars[..1].iter().collect::<String>(), 0, Kind::Town)] } else { vec![] };
+            for ev in extract_events(&article, &one, lex) {
+                proptest::prop_assert!(ev.mention < one.len() && ev.sentence_end <= n);
+            }
+        }
+    }
 }

@@ -35,9 +35,15 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+mod dates;
+mod events;
 mod model;
 mod normalise;
 
+pub use dates::{find_dates, DateMention};
+pub use events::{
+    extract_events, find_actors, find_actors_on, split_sentences, EventLexicon, LexiconError,
+};
 pub use model::{Article, DatePrecision, Event, Kind, Mention};
 pub use normalise::{fold, Folded};
 mod batch;

@@ -1,0 +1,805 @@
+//! Dates written in article text: explicit dates in both Arabic month
+//! systems and English, relative days (أمس، اليوم، yesterday), weekdays and
+//! years, each resolved against the publication date.
+//!
+//! Matching runs over folded text (so `آذار`/`اذار`, `أيار`/`ايار` and
+//! Arabic-Indic digits all work) split into word tokens; spans are mapped
+//! back to char offsets of the original text.
+//!
+//! ```
+//! use bordermap::{find_dates, DatePrecision};
+//! let pub_date = chrono::NaiveDate::from_ymd_opt(2021, 5, 2);
+//! let d = find_dates("كشف مصدر، أمس السبت، وجود تنسيق", pub_date);
+//! assert_eq!(d[0].date.to_string(), "2021-05-01");
+//! assert_eq!(d[0].precision, DatePrecision::Day);
+//! ```
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+use crate::model::DatePrecision;
+use crate::normalise::{is_word_char, Folded};
+
+/// A date written in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateMention {
+    /// Char offset of the first char of the date expression.
+    pub start: usize,
+    /// Char offset one past the expression.
+    pub end: usize,
+    /// The date; the first of the month/year for coarser precisions.
+    pub date: NaiveDate,
+    pub precision: DatePrecision,
+}
+
+/// Dates written in `text` (char offsets into `text`), resolved against the
+/// publication date. Forms that need the publication date (a day and month
+/// without a year, أمس, weekdays) are skipped when `published` is `None`.
+pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateMention> {
+    let folded = Folded::new(text);
+    let toks = tokens(folded.as_str());
+    let scan = Scan {
+        toks: &toks,
+        published,
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        match scan.at(i) {
+            Some((next, hit)) => {
+                if let Some((date, precision)) = hit {
+                    let (start, end) = folded.original_span(toks[i].start, toks[next - 1].end);
+                    let end = close_bracket(text, start, end);
+                    out.push(DateMention {
+                        start,
+                        end,
+                        date,
+                        precision,
+                    });
+                }
+                i = next;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// Takes in the `)` of "yesterday (Saturday)" so the surface is balanced.
+fn close_bracket(text: &str, start: usize, end: usize) -> usize {
+    let mut chars = text.chars().skip(start);
+    let inside: String = chars.by_ref().take(end - start).collect();
+    let open = inside.matches('(').count() > inside.matches(')').count();
+    if open && chars.next() == Some(')') {
+        end + 1
+    } else {
+        end
+    }
+}
+
+/// One word of folded text, with its folded byte range.
+#[derive(Debug, Clone, Copy)]
+struct Tok<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+}
+
+fn tokens(folded: &str) -> Vec<Tok<'_>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in folded.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(Tok {
+                    text: &folded[s..i],
+                    start: s,
+                    end: i,
+                });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(Tok {
+            text: &folded[s..],
+            start: s,
+            end: folded.len(),
+        });
+    }
+    out
+}
+
+/// Which way a relative word points from the publication date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rel {
+    /// No word: the latest such date on or before publication.
+    Plain,
+    /// الماضي / last.
+    Past,
+    /// المقبل / next.
+    Next,
+    /// الجاري / this.
+    Current,
+}
+
+/// A resolved hit: the date and its precision, or `None` for an expression
+/// that is consumed but gives no date of its own ("last week").
+type Hit = Option<(NaiveDate, DatePrecision)>;
+
+/// The token scanner: each `try_*` returns the index after the expression.
+struct Scan<'a, 't> {
+    toks: &'a [Tok<'t>],
+    published: Option<NaiveDate>,
+}
+
+/// Single-letter Arabic clitics (and pairs) that may stand before a date word.
+const CLITICS: [&str; 8] = ["وب", "ول", "فب", "فل", "و", "ف", "ب", "ل"];
+
+/// Levantine/Iraqi month names, folded, with the second word of two-word names.
+const MONTHS_AR: &[(&str, Option<&str>, u32)] = &[
+    ("كانون", Some("الثاني"), 1),
+    ("كانون", Some("ثاني"), 1),
+    ("كانون", Some("اول"), 12),
+    ("تشرين", Some("اول"), 10),
+    ("تشرين", Some("ثاني"), 11),
+    ("شباط", None, 2),
+    ("اذار", None, 3),
+    ("نيسان", None, 4),
+    ("ايار", None, 5),
+    ("حزيران", None, 6),
+    ("تموز", None, 7),
+    ("اب", None, 8),
+    ("ايلول", None, 9),
+    ("تشرين", Some("الاول"), 10),
+    ("تشرين", Some("الثاني"), 11),
+    ("كانون", Some("الاول"), 12),
+    ("يناير", None, 1),
+    ("فبراير", None, 2),
+    ("مارس", None, 3),
+    ("ابريل", None, 4),
+    ("مايو", None, 5),
+    ("يونيو", None, 6),
+    ("يونيه", None, 6),
+    ("يوليو", None, 7),
+    ("يوليه", None, 7),
+    ("اغسطس", None, 8),
+    ("سبتمبر", None, 9),
+    ("اكتوبر", None, 10),
+    ("نوفمبر", None, 11),
+    ("ديسمبر", None, 12),
+];
+
+/// English month names; "may" only counts next to a number (it is a verb too).
+const MONTHS_EN: [(&str, u32); 22] = [
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+];
+
+const WEEKDAYS: [(&str, Weekday); 14] = [
+    ("الاحد", Weekday::Sun),
+    ("الاثنين", Weekday::Mon),
+    ("الثلاثاء", Weekday::Tue),
+    ("الاربعاء", Weekday::Wed),
+    ("الخميس", Weekday::Thu),
+    ("الجمعه", Weekday::Fri),
+    ("السبت", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+];
+
+/// Words that, before a bare month name, make it a date ("في آذار").
+const MONTH_CONTEXT: [&str; 14] = [
+    "في",
+    "شهر",
+    "منتصف",
+    "مطلع",
+    "اواخر",
+    "اوائل",
+    "بدايه",
+    "نهايه",
+    "خلال",
+    "منذ",
+    "in",
+    "since",
+    "during",
+    "early",
+];
+
+/// Words that, before a four-digit number, make it a year ("عام 2014").
+const YEAR_CONTEXT: [&str; 13] = [
+    "عام",
+    "العام",
+    "سنه",
+    "السنه",
+    "in",
+    "since",
+    "during",
+    "of",
+    "منذ",
+    "في",
+    "خلال",
+    "صيف",
+    "year",
+];
+
+impl Scan<'_, '_> {
+    fn word(&self, i: usize) -> Option<&str> {
+        self.toks.get(i).map(|t| t.text)
+    }
+
+    /// The date expression starting at token `i`, if any.
+    fn at(&self, i: usize) -> Option<(usize, Hit)> {
+        self.try_weekday_lead(i)
+            .or_else(|| self.try_relative_day(i))
+            .or_else(|| self.try_relative_period(i))
+            .or_else(|| self.try_explicit(i))
+            .or_else(|| self.try_month_only(i))
+            .or_else(|| self.try_year(i))
+    }
+
+    /// `word` or `word` behind an Arabic clitic.
+    fn is(&self, i: usize, words: &[&str]) -> bool {
+        self.word(i)
+            .is_some_and(|w| words.iter().any(|k| w == *k || strip_clitic(w) == Some(*k)))
+    }
+
+    fn weekday(&self, i: usize) -> Option<Weekday> {
+        let w = self.word(i)?;
+        let base = if is_weekday(w) { w } else { strip_clitic(w)? };
+        WEEKDAYS.iter().find(|(n, _)| *n == base).map(|(_, d)| *d)
+    }
+
+    /// The month named at token `i`: (month, tokens used). Clitics are only
+    /// stripped from names of 4+ letters, so `باب` (door) is not August.
+    fn month(&self, i: usize) -> Option<(u32, usize)> {
+        let w = self.word(i)?;
+        let mut bases = vec![w];
+        if let Some(b) = strip_clitic(w).filter(|b| b.chars().count() >= 4) {
+            bases.push(b);
+        }
+        for base in bases {
+            for (first, second, m) in MONTHS_AR {
+                if *first != base {
+                    continue;
+                }
+                match second {
+                    None => return Some((*m, 1)),
+                    Some(s) if self.word(i + 1) == Some(s) => return Some((*m, 2)),
+                    Some(_) => {}
+                }
+            }
+            if let Some((_, m)) = MONTHS_EN.iter().find(|(n, _)| *n == base) {
+                return Some((*m, 1));
+            }
+        }
+        None
+    }
+
+    /// A month at `i`, absorbing a second name for the same month written
+    /// after it ("آذار/مارس").
+    fn month_span(&self, i: usize) -> Option<(u32, usize)> {
+        let (m, n) = self.month(i).or_else(|| self.may(i))?;
+        match self.month(i + n) {
+            Some((m2, n2)) if m2 == m => Some((m, n + n2)),
+            _ => Some((m, n)),
+        }
+    }
+
+    /// "may" is a month only when a number stands next to it.
+    fn may(&self, i: usize) -> Option<(u32, usize)> {
+        let near_number = self.day(i + 1).is_some()
+            || self.year_num(i + 1).is_some()
+            || i.checked_sub(1).and_then(|p| self.day(p)).is_some();
+        (self.word(i) == Some("may") && near_number).then_some((5, 1))
+    }
+
+    fn day(&self, i: usize) -> Option<u32> {
+        let w = self.word(i)?;
+        let digits = ["st", "nd", "rd", "th"]
+            .iter()
+            .find_map(|s| w.strip_suffix(s))
+            .unwrap_or(w);
+        if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok().filter(|d| (1..=31).contains(d))
+    }
+
+    fn year_num(&self, i: usize) -> Option<i32> {
+        let w = self.word(i)?;
+        if w.len() != 4 || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        w.parse().ok().filter(|y| (1900..=2100).contains(y))
+    }
+
+    /// The relative word after a date, if any: (rel, tokens used).
+    fn rel(&self, i: usize) -> (Rel, usize) {
+        let Some(w) = self.word(i) else {
+            return (Rel::Plain, 0);
+        };
+        let rel = match w {
+            "الماضي" | "المنصرم" | "الفائت" | "السابق" => Rel::Past,
+            "المقبل" | "القادم" => Rel::Next,
+            "الجاري" | "الحالي" => Rel::Current,
+            _ => return (Rel::Plain, 0),
+        };
+        (rel, 1)
+    }
+
+    /// A weekday, possibly before an explicit date ("الخميس 5 أيار") whose
+    /// weekday it corrects, else resolved relative to publication.
+    fn try_weekday_lead(&self, i: usize) -> Option<(usize, Hit)> {
+        let lead = usize::from(self.is(i, &["يوم", "on", "last", "next", "this"]));
+        let wd = self.weekday(i + lead)?;
+        let mut j = i + lead + 1;
+        if self.is(j, &["الموافق", "the"]) {
+            j += 1;
+        }
+        if let Some((next, Some((date, DatePrecision::Day)))) = self.try_explicit(j) {
+            return Some((next, Some((nudge_to_weekday(date, wd), DatePrecision::Day))));
+        }
+        let (mut rel, n) = self.rel(i + lead + 1);
+        match self.word(i) {
+            Some("last") => rel = Rel::Past,
+            Some("next") => rel = Rel::Next,
+            _ => {}
+        }
+        let date = weekday_from(self.published?, wd, rel == Rel::Next, false);
+        Some((i + lead + 1 + n, Some((date, DatePrecision::Day))))
+    }
+
+    /// أمس، أول أمس، البارحة، اليوم, yesterday, today — with a weekday after
+    /// them ("أمس السبت", "yesterday (Saturday)") the weekday decides.
+    fn try_relative_day(&self, i: usize) -> Option<(usize, Hit)> {
+        let (back, used) = self.relative_day_word(i)?;
+        let end = i + used;
+        let published = self.published;
+        if let Some(wd) = self.weekday(end) {
+            let date = weekday_from(published?, wd, false, back == 0);
+            return Some((end + 1, Some((date, DatePrecision::Day))));
+        }
+        let date = published? - Duration::days(back);
+        Some((end, Some((date, DatePrecision::Day))))
+    }
+
+    /// (days back from publication, tokens used) of a relative-day word.
+    fn relative_day_word(&self, i: usize) -> Option<(i64, usize)> {
+        let w = self.word(i)?;
+        if self.is(i, &["اول"]) && self.is(i + 1, &["امس"]) {
+            return Some((2, 2));
+        }
+        if w == "day" && self.word(i + 1) == Some("before") && self.word(i + 2) == Some("yesterday")
+        {
+            return Some((2, 3));
+        }
+        if self.is(i, &["يوم"]) && self.is(i + 1, &["امس"]) {
+            return Some((1, 2));
+        }
+        if self.is(i, &["امس", "البارحه", "yesterday"]) {
+            return Some((1, 1));
+        }
+        if self.is(i, &["اليوم", "today"]) && !self.today_is_a_name(i) {
+            return Some((0, 1));
+        }
+        None
+    }
+
+    /// "روسيا اليوم", "USA Today", "اليوم التالي", "حتى اليوم": not the
+    /// publication day.
+    fn today_is_a_name(&self, i: usize) -> bool {
+        let before = i.checked_sub(1).and_then(|p| self.word(p));
+        let after = self.word(i + 1);
+        matches!(before, Some("روسيا" | "russia" | "usa" | "حتى" | "until"))
+            || matches!(after, Some("التالي" | "نفسه" | "الاول" | "الثاني"))
+    }
+
+    /// "الأسبوع الماضي"/"last week" (no date of its own), "الشهر الماضي",
+    /// "العام الماضي", "this year" and the like.
+    fn try_relative_period(&self, i: usize) -> Option<(usize, Hit)> {
+        let (unit, rel) = match (self.word(i)?, self.word(i + 1)) {
+            ("last", Some(u)) => (u, Rel::Past),
+            ("this", Some(u)) => (u, Rel::Current),
+            (u, _) => {
+                let (rel, n) = self.rel(i + 1);
+                if n == 0 {
+                    return None;
+                }
+                (u, rel)
+            }
+        };
+        let unit = strip_clitic(unit).unwrap_or(unit);
+        let hit = match unit {
+            "الاسبوع" | "week" => None,
+            "الشهر" | "month" => Some(shift_month(self.published?, rel)),
+            "العام" | "السنه" | "year" => Some(shift_year(self.published?, rel)),
+            _ => return None,
+        };
+        Some((i + 2, hit))
+    }
+
+    /// Day + month (+ year or relative word), or English month + day (+ year).
+    fn try_explicit(&self, i: usize) -> Option<(usize, Hit)> {
+        let (day, month, mut next) = if let Some(d) = self.day(i) {
+            let of = usize::from(self.is(i + 1, &["من", "of"]));
+            let (m, n) = self.month_span(i + 1 + of)?;
+            (d, m, i + 1 + of + n)
+        } else {
+            let (m, n) = self.month_span(i)?;
+            (self.day(i + n)?, m, i + n + 1)
+        };
+        let year = self.year_num(next);
+        let rel = if year.is_some() {
+            next += 1;
+            Rel::Plain
+        } else {
+            let (rel, n) = self.rel(next);
+            next += n;
+            rel
+        };
+        let date = match year {
+            Some(y) => NaiveDate::from_ymd_opt(y, month, day),
+            None => day_month_near(self.published?, month, day, rel),
+        };
+        Some((next, date.map(|d| (d, DatePrecision::Day))))
+    }
+
+    /// A month with a year ("أيلول 2019", "September 2019"), a relative word
+    /// ("آذار الماضي") or a preposition before it ("في آذار"): month precision.
+    fn try_month_only(&self, i: usize) -> Option<(usize, Hit)> {
+        let lead = match self.word(i) {
+            Some("last") => Some(Rel::Past),
+            Some("next") => Some(Rel::Next),
+            _ => None,
+        };
+        let ctx = usize::from(lead.is_some() || self.is(i, &MONTH_CONTEXT));
+        let (month, n) = self.month_span(i + ctx)?;
+        let after = i + ctx + n;
+        if let Some(y) = self.year_num(after) {
+            let date = NaiveDate::from_ymd_opt(y, month, 1);
+            return Some((after + 1, date.map(|d| (d, DatePrecision::Month))));
+        }
+        let (rel, r) = self.rel(after);
+        if ctx == 0 && r == 0 {
+            return None;
+        }
+        let rel = lead.unwrap_or(rel);
+        let date = month_near(self.published?, month, rel);
+        Some((after + r, date.map(|d| (d, DatePrecision::Month))))
+    }
+
+    /// "عام 2014", "in 2014": year precision.
+    fn try_year(&self, i: usize) -> Option<(usize, Hit)> {
+        if !self.is(i, &YEAR_CONTEXT) {
+            return None;
+        }
+        let y = self.year_num(i + 1)?;
+        let date = NaiveDate::from_ymd_opt(y, 1, 1);
+        Some((i + 2, date.map(|d| (d, DatePrecision::Year))))
+    }
+}
+
+fn is_weekday(w: &str) -> bool {
+    WEEKDAYS.iter().any(|(n, _)| *n == w)
+}
+
+/// The word without a leading Arabic clitic, if it had one.
+fn strip_clitic(w: &str) -> Option<&str> {
+    CLITICS
+        .iter()
+        .find_map(|c| w.strip_prefix(c))
+        .filter(|rest| rest.chars().count() >= 2)
+}
+
+/// The latest `wd` before `published` (on or before when `on_ok`), or the
+/// earliest after it when `forward`.
+fn weekday_from(published: NaiveDate, wd: Weekday, forward: bool, on_ok: bool) -> NaiveDate {
+    let pub_n = i64::from(published.weekday().num_days_from_monday());
+    let wd_n = i64::from(wd.num_days_from_monday());
+    if forward {
+        let ahead = (wd_n - pub_n).rem_euclid(7);
+        return published + Duration::days(if ahead == 0 { 7 } else { ahead });
+    }
+    let back = (pub_n - wd_n).rem_euclid(7);
+    let back = if back == 0 && !on_ok { 7 } else { back };
+    published - Duration::days(back)
+}
+
+/// Moves `date` by one day when the weekday written next to it says so.
+fn nudge_to_weekday(date: NaiveDate, wd: Weekday) -> NaiveDate {
+    [Duration::days(-1), Duration::days(1)]
+        .iter()
+        .map(|d| date + *d)
+        .find(|d| date.weekday() != wd && d.weekday() == wd)
+        .unwrap_or(date)
+}
+
+/// A day and month without a year: the latest on or before publication,
+/// or the earliest on or after it for "المقبل"/"next".
+fn day_month_near(published: NaiveDate, month: u32, day: u32, rel: Rel) -> Option<NaiveDate> {
+    let y = published.year();
+    if rel == Rel::Next {
+        return [y, y + 1]
+            .iter()
+            .filter_map(|y| NaiveDate::from_ymd_opt(*y, month, day))
+            .find(|d| *d >= published);
+    }
+    [y, y - 1]
+        .iter()
+        .filter_map(|y| NaiveDate::from_ymd_opt(*y, month, day))
+        .find(|d| *d <= published)
+}
+
+/// A month without a year, as the first of that month.
+fn month_near(published: NaiveDate, month: u32, rel: Rel) -> Option<NaiveDate> {
+    let (y, pm) = (published.year(), published.month());
+    let year = match rel {
+        Rel::Current => y,
+        Rel::Past if month < pm => y,
+        Rel::Past => y - 1,
+        Rel::Next if month > pm => y,
+        Rel::Next => y + 1,
+        Rel::Plain if month <= pm => y,
+        Rel::Plain => y - 1,
+    };
+    NaiveDate::from_ymd_opt(year, month, 1)
+}
+
+/// "الشهر الماضي" and friends: the month before/after/of publication.
+fn shift_month(published: NaiveDate, rel: Rel) -> (NaiveDate, DatePrecision) {
+    let months = published.year() * 12
+        + published.month0() as i32
+        + match rel {
+            Rel::Past => -1,
+            Rel::Next => 1,
+            _ => 0,
+        };
+    let date = NaiveDate::from_ymd_opt(months.div_euclid(12), months.rem_euclid(12) as u32 + 1, 1)
+        .unwrap_or(published);
+    (date, DatePrecision::Month)
+}
+
+/// "العام الماضي" and friends: the year before/after/of publication.
+fn shift_year(published: NaiveDate, rel: Rel) -> (NaiveDate, DatePrecision) {
+    let y = published.year()
+        + match rel {
+            Rel::Past => -1,
+            Rel::Next => 1,
+            _ => 0,
+        };
+    let date = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(published);
+    (date, DatePrecision::Year)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// (surface, date, precision) of every date found.
+    fn found(text: &str, published: Option<NaiveDate>) -> Vec<(String, String, DatePrecision)> {
+        let chars: Vec<char> = text.chars().collect();
+        find_dates(text, published)
+            .into_iter()
+            .map(|d| {
+                let surface: String = chars[d.start..d.end].iter().collect();
+                (surface, d.date.to_string(), d.precision)
+            })
+            .collect()
+    }
+
+    use DatePrecision::{Day, Month, Year};
+
+    /// Publication date of the seed article (a Sunday).
+    const SEED_PUB: (i32, u32, u32) = (2021, 5, 2);
+
+    #[test]
+    fn dates_against_the_seed_publication_date() {
+        let cases: &[(&str, &str, &str, DatePrecision)] = &[
+            // Arabic                                       surface                date
+            (
+                "كشف مصدر أمني عراقي، أمس السبت، وجود تنسيق",
+                "أمس السبت",
+                "2021-05-01",
+                Day,
+            ),
+            (
+                "وفي 26 آذار الماضي، أعلنت السلطات",
+                "26 آذار الماضي",
+                "2021-03-26",
+                Day,
+            ),
+            (
+                "منذ إعادة افتتاحه رسمياً في أيلول 2019، فيما",
+                "في أيلول 2019",
+                "2019-09-01",
+                Month,
+            ),
+            ("في 26 اذار 2020 قصف", "26 اذار 2020", "2020-03-26", Day),
+            ("في ٢٦ آذار ٢٠٢٠ قصف", "٢٦ آذار ٢٠٢٠", "2020-03-26", Day),
+            (
+                "في 3 كانون الثاني 2021",
+                "3 كانون الثاني 2021",
+                "2021-01-03",
+                Day,
+            ),
+            (
+                "في 15 تشرين الأول 2019",
+                "15 تشرين الأول 2019",
+                "2019-10-15",
+                Day,
+            ),
+            (
+                "في 12 كانون الأول 2019",
+                "12 كانون الأول 2019",
+                "2019-12-12",
+                Day,
+            ),
+            (
+                "يوم 5 أيار/مايو 2021",
+                "5 أيار/مايو 2021",
+                "2021-05-05",
+                Day,
+            ),
+            ("في 10 يونيو 2022", "10 يونيو 2022", "2022-06-10", Day),
+            ("في 2 إبريل", "2 إبريل", "2021-04-02", Day),
+            ("في 20 أيار", "20 أيار", "2020-05-20", Day),
+            ("في 20 أيار المقبل", "20 أيار المقبل", "2021-05-20", Day),
+            ("في آذار الماضي", "في آذار الماضي", "2021-03-01", Month),
+            ("آذار الماضي", "آذار الماضي", "2021-03-01", Month),
+            ("في تموز", "في تموز", "2020-07-01", Month),
+            ("سيطرة داعش صيف عام 2014", "عام 2014", "2014-01-01", Year),
+            ("أمس", "أمس", "2021-05-01", Day),
+            ("البارحة", "البارحة", "2021-05-01", Day),
+            ("أول أمس", "أول أمس", "2021-04-30", Day),
+            ("يوم أمس", "يوم أمس", "2021-05-01", Day),
+            ("اليوم", "اليوم", "2021-05-02", Day),
+            ("اليوم الأحد", "اليوم الأحد", "2021-05-02", Day),
+            ("يوم السبت الماضي", "يوم السبت الماضي", "2021-05-01", Day),
+            ("يوم الأحد", "يوم الأحد", "2021-04-25", Day),
+            ("الخميس", "الخميس", "2021-04-29", Day),
+            ("الشهر الماضي", "الشهر الماضي", "2021-04-01", Month),
+            ("العام الماضي", "العام الماضي", "2020-01-01", Year),
+            // English
+            ("on March 3 the", "March 3", "2021-03-03", Day),
+            ("on 3 March 2021 the", "3 March 2021", "2021-03-03", Day),
+            ("on March 3, 2021 the", "March 3, 2021", "2021-03-03", Day),
+            ("on the 3rd of March", "3rd of March", "2021-03-03", Day),
+            ("on 5 March", "5 March", "2021-03-05", Day),
+            (
+                "in September 2019 the",
+                "in September 2019",
+                "2019-09-01",
+                Month,
+            ),
+            ("last March", "last March", "2021-03-01", Month),
+            ("in 2014 the", "in 2014", "2014-01-01", Year),
+            ("yesterday", "yesterday", "2021-05-01", Day),
+            ("today", "today", "2021-05-02", Day),
+            (
+                "the day before yesterday",
+                "day before yesterday",
+                "2021-04-30",
+                Day,
+            ),
+            ("on Tuesday", "on Tuesday", "2021-04-27", Day),
+            (
+                "yesterday (Saturday)",
+                "yesterday (Saturday)",
+                "2021-05-01",
+                Day,
+            ),
+            ("last Saturday", "last Saturday", "2021-05-01", Day),
+            ("next Monday", "next Monday", "2021-05-03", Day),
+            ("last month", "last month", "2021-04-01", Month),
+        ];
+        let published = Some(ymd(SEED_PUB.0, SEED_PUB.1, SEED_PUB.2));
+        for (text, surface, date, precision) in cases {
+            let got = found(text, published);
+            let want = vec![(surface.to_string(), date.to_string(), *precision)];
+            assert_eq!(got, want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn five_may_2021_is_after_publication_so_last_year() {
+        // "5 May" with no year, published 2 May 2021: the latest 5 May before.
+        let got = found("on 5 May", Some(ymd(2021, 5, 2)));
+        assert_eq!(got[0].1, "2020-05-05");
+    }
+
+    #[test]
+    fn weekday_next_to_a_date_corrects_it_by_one_day() {
+        let cases = [
+            // 5 May 2022 was a Thursday: agreement keeps the date.
+            ("الخميس 5 أيار 2022", "2022-05-05"),
+            // Off by one: the weekday wins.
+            ("الخميس 6 أيار 2022", "2022-05-05"),
+            ("Thursday, May 6, 2022", "2022-05-05"),
+            // Off by more: the written date stays.
+            ("الخميس 9 أيار 2022", "2022-05-09"),
+        ];
+        for (text, want) in cases {
+            let got = found(text, Some(ymd(2022, 6, 1)));
+            assert_eq!(got.len(), 1, "{text:?}: {got:?}");
+            assert_eq!(got[0].0, text);
+            assert_eq!(got[0].1, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn weekday_on_the_publication_day_means_a_week_before_unless_today() {
+        let sat = Some(ymd(2021, 5, 1));
+        assert_eq!(found("يوم السبت", sat)[0].1, "2021-04-24");
+        assert_eq!(found("اليوم السبت", sat)[0].1, "2021-05-01");
+        assert_eq!(found("أمس السبت", Some(ymd(2021, 5, 2)))[0].1, "2021-05-01");
+    }
+
+    #[test]
+    fn numbers_and_names_that_are_not_dates() {
+        let cases = [
+            "قتل 5 أشخاص في الهجوم",
+            "بحدود تمتد إلى نحو 620 كيلومتراً",
+            "اللواء الـ55 في الجيش",
+            "نقل موقع روسيا اليوم عن المصدر",
+            "according to USA Today",
+            "the militants may attack again",
+            "فتح باب الحوار",
+            "عند الباب 15 شخصاً",
+            "الأسبوع الماضي",
+            "last week",
+            "خلال 24 ساعة",
+        ];
+        for text in cases {
+            assert_eq!(found(text, Some(ymd(2021, 5, 2))), vec![], "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn without_publication_date_only_absolute_dates() {
+        assert_eq!(found("أمس السبت", None), vec![]);
+        assert_eq!(found("26 آذار الماضي", None), vec![]);
+        let got = found("في 3 آذار 2021 وعام 2014", None);
+        let dates: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+        assert_eq!(dates, ["2021-03-03", "2014-01-01"]);
+    }
+
+    #[test]
+    fn offsets_are_chars_of_the_original() {
+        let text = "قُتِلَ أَمْسِ شخصان";
+        let d = find_dates(text, Some(ymd(2021, 5, 2)));
+        let chars: Vec<char> = text.chars().collect();
+        let surface: String = chars[d[0].start..d[0].end].iter().collect();
+        assert_eq!(surface, "أَمْسِ");
+    }
+}

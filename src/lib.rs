@@ -48,7 +48,6 @@ pub use model::{Article, DatePrecision, Event, Kind, Mention};
 pub use normalise::{fold, Folded};
 mod batch;
 mod error;
-mod events;
 mod gazetteer;
 mod geometry;
 mod pipeline;
@@ -60,7 +59,6 @@ mod zones;
 
 pub use batch::{run_map, MapConfig};
 pub use error::{Error, Result};
-pub use events::{extract_events, EventLexicon};
 pub use gazetteer::{Gazetteer, Place};
 pub use geometry::{distance_to_line_km, haversine_km};
 pub use pipeline::{geoparse_json, ArticleResult, EventRecord, MentionRecord, Pipeline};

@@ -145,6 +145,8 @@ fn fold_char(c: char) -> Out {
         '٠'..='٩' => Out::One(char::from(b'0' + (c as u32 - 0x0660) as u8)),
         '۰'..='۹' => Out::One(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
         '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '_' => Out::Space,
+        // Quotes around names (`معبر “البوكمال”`) must not hide the cue before them.
+        '"' | '“' | '”' | '«' | '»' | '„' | '‟' | '″' => Out::Space,
         '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | 'ʿ' | 'ʾ' | '`' | '´' | '′' => Out::One('\''),
         'ı' => Out::One('i'),
         'ß' => Out::Many(vec!['s', 's']),

@@ -81,7 +81,7 @@ impl Resolver {
         let cands: Vec<Vec<u32>> = spans
             .iter()
             .zip(&ctx)
-            .map(|(s, c)| filter_by_cue(tagger.candidates(s), c, gaz))
+            .map(|(s, c)| filter_by_cue(&with_cue_only(tagger, s, c, gaz), c, gaz))
             .collect();
         let anchors = anchors(&cands, &ctx, gaz);
         let mut chosen: Vec<Option<(u32, f32)>> = (0..spans.len())
@@ -235,6 +235,16 @@ fn container_of(hay: &str, spans: &[Span], i: usize, gaz: &Gazetteer, tagger: &T
     (arealike && words <= 5).then_some(i + 1)
 }
 
+/// The span's candidates, plus those named with a kind word when the text
+/// has a cue of that kind (`معبر “البوكمال”` → the crossing).
+fn with_cue_only(tagger: &Tagger, s: &Span, c: &Ctx, gaz: &Gazetteer) -> Vec<u32> {
+    let mut out = tagger.candidates(s).to_vec();
+    if let Some(kinds) = c.kind_cue.as_ref().filter(|_| c.own_cue) {
+        out.extend(tagger.cue_only_candidates(s).iter().filter(|&&p| kinds.contains(&gaz.place(p).kind)));
+    }
+    out
+}
+
 fn filter_by_cue(cands: &[u32], c: &Ctx, gaz: &Gazetteer) -> Vec<u32> {
     if let Some(kinds) = &c.kind_cue {
         let kept: Vec<u32> = cands.iter().copied().filter(|&p| kinds.contains(&gaz.place(p).kind)).collect();
@@ -256,10 +266,7 @@ struct Anchors {
 fn anchors(cands: &[Vec<u32>], ctx: &[Ctx], gaz: &Gazetteer) -> Anchors {
     let mut a = Anchors { points: Vec::new(), areas: Vec::new() };
     for (i, cs) in cands.iter().enumerate() {
-        let unique = match cs.as_slice() {
-            [one] => *one,
-            _ => continue,
-        };
+        let Some(unique) = single_referent(cs, gaz) else { continue };
         let p = gaz.place(unique);
         if p.needs_context && !ctx[i].own_cue {
             continue;
@@ -271,6 +278,26 @@ fn anchors(cands: &[Vec<u32>], ctx: &[Ctx], gaz: &Gazetteer) -> Anchors {
         }
     }
     a
+}
+
+/// The one place a candidate list means, when all its candidates are the
+/// same referent (a town, its district and sub-district, within 40 km):
+/// the most important of them.
+fn single_referent(cs: &[u32], gaz: &Gazetteer) -> Option<u32> {
+    let first = *cs.first()?;
+    let all_related = cs.iter().all(|&c| related(gaz.place(first), gaz.place(c)));
+    if !all_related {
+        return None;
+    }
+    cs.iter().copied().max_by(|&a, &b| {
+        let (pa, pb) = (gaz.place(a), gaz.place(b));
+        (kind_prior(pa.kind) + pop_bonus(pa)).total_cmp(&(kind_prior(pb.kind) + pop_bonus(pb))).then(b.cmp(&a))
+    })
+}
+
+/// Two candidates that stand for one referent: close together, of the same country.
+fn related(a: &Place, b: &Place) -> bool {
+    a.country == b.country && haversine_km((a.lon, a.lat), (b.lon, b.lat)) < 40.0
 }
 
 fn kind_prior(k: Kind) -> f32 {
@@ -377,7 +404,8 @@ fn choose(i: usize, cands: &[Vec<u32>], ctx: &[Ctx], anchors: &Anchors, gaz: &Ga
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let (best, s1) = *scored.first()?;
-    let margin = scored.get(1).map(|&(_, s2)| s1 - s2).unwrap_or(1.0);
+    let rival = scored.iter().skip(1).find(|(c, _)| !related(gaz.place(best), gaz.place(*c)));
+    let margin = rival.map(|&(_, s2)| s1 - s2).unwrap_or(1.0);
     Some((best, confidence(s1, margin)))
 }
 

@@ -41,6 +41,9 @@ pub struct Span {
 #[derive(Debug, Clone)]
 struct Entry {
     places: Vec<u32>,
+    /// Places whose name had a kind word before this (`معبر البوكمال` →
+    /// `البوكمال`): candidates only when the text has that kind of cue.
+    cue_only: Vec<u32>,
     blocker: bool,
     arabic: bool,
     /// The pattern already holds the preposition ل fused with ال (`للحدود`).
@@ -92,10 +95,15 @@ impl Tagger {
         let mut map: HashMap<String, Entry> = HashMap::new();
         for (i, p) in gaz.places().iter().enumerate() {
             for name in &p.names {
+                let (name, cue_only) = match strip_kind_word(name) {
+                    Some(rest) => (rest, true),
+                    None => (name.as_str(), false),
+                };
                 for (pat, fused) in name_patterns(name) {
                     let e = map.entry(pat.clone()).or_insert_with(|| new_entry(&pat, fused));
-                    if !e.places.contains(&(i as u32)) {
-                        e.places.push(i as u32);
+                    let list = if cue_only { &mut e.cue_only } else { &mut e.places };
+                    if !list.contains(&(i as u32)) {
+                        list.push(i as u32);
                     }
                 }
             }
@@ -119,6 +127,12 @@ impl Tagger {
     /// The candidate places of a span.
     pub fn candidates(&self, span: &Span) -> &[u32] {
         &self.entries[span.entry as usize].places
+    }
+
+    /// Places this span names only when a kind word stands before it
+    /// (`معبر البوكمال`, `ناحية ربيعة`): the resolver adds them on such a cue.
+    pub fn cue_only_candidates(&self, span: &Span) -> &[u32] {
+        &self.entries[span.entry as usize].cue_only
     }
 
     /// Number of distinct folded patterns in the matcher.
@@ -209,12 +223,30 @@ fn surface_start(before: &str, entry: &Entry) -> Option<usize> {
 fn new_entry(pat: &str, fused_lil: bool) -> Entry {
     Entry {
         places: Vec::new(),
+        cue_only: Vec::new(),
         blocker: false,
         arabic: pat.chars().next().is_some_and(is_arabic),
         fused_lil,
         chars: pat.chars().count(),
     }
 }
+
+/// Kind words that sources put before a name (`محافظة نينوى`, `معبر
+/// البوكمال`). The tagger indexes the name without them, so the cue in the
+/// text does the work and the surface is the name itself.
+const KIND_WORDS: [&str; 18] = [
+    "محافظة ", "مدينة ", "بلدة ", "قرية ", "ناحية ", "قضاء ", "منطقة ", "معبر ", "منفذ ", "مخيم ", "قاعدة ", "سجن ",
+    "حقل ", "سد ", "جبل ", "نهر ", "مطار ", "بادية ",
+];
+
+/// The name without a leading kind word, when it has one and a name remains.
+fn strip_kind_word(name: &str) -> Option<&str> {
+    KIND_WORDS.iter().find_map(|k| name.trim().strip_prefix(k)).map(str::trim).filter(|r| r.chars().count() >= 3)
+}
+
+/// Latin forms of the Arabic article as the press writes it (`At Tanf`,
+/// `Ash Shaddadi`, `al-Tanf`, `Tanf`).
+const LATIN_ARTICLES: [&str; 12] = ["al ", "el ", "ad ", "ar ", "as ", "at ", "az ", "an ", "ash ", "adh ", "ath ", "ul "];
 
 /// The folded patterns one name contributes: the name itself, `لل…` for an
 /// Arabic name with the article (ل + ال fuse to لل), and a form without
@@ -233,6 +265,14 @@ fn name_patterns(name: &str) -> Vec<(String, bool)> {
     if f.contains('\'') {
         out.push((f.replace('\'', ""), false));
     }
+    if let Some(rest) = LATIN_ARTICLES.iter().find_map(|a| f.strip_prefix(a)) {
+        out.push((format!("al {rest}"), false));
+        if rest.chars().count() >= 4 {
+            out.push((rest.to_string(), false));
+        }
+    }
+    out.sort();
+    out.dedup();
     out
 }
 

@@ -32,7 +32,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     for e in &result.events {
-        println!("event: {} / {} at {} on {:?} [{}]", e.event_type, e.sub_event_type, e.name_en, e.date, e.actors);
+        println!(
+            "event: {} / {} at {} on {:?} [{}]",
+            e.event_type, e.sub_event_type, e.name_en, e.date, e.actors
+        );
     }
     Ok(())
 }

@@ -32,9 +32,15 @@ pub fn run_map(pipeline: &Pipeline, cfg: &MapConfig) -> Result<Report> {
     check_out_dir(cfg)?;
     let (inputs, problems) = discover(&cfg.inputs);
     if inputs.is_empty() && !problems.is_empty() {
-        return Err(Error::Usage(format!("{}: {}", problems[0].path, problems[0].reason)));
+        return Err(Error::Usage(format!(
+            "{}: {}",
+            problems[0].path, problems[0].reason
+        )));
     }
-    let mut report = Report { inputs: inputs.len(), ..Default::default() };
+    let mut report = Report {
+        inputs: inputs.len(),
+        ..Default::default()
+    };
     problems.iter().for_each(|p| report.add_problem(p));
     let outcomes: Vec<_> = inputs.par_iter().map(|i| read_input(i, cfg.date)).collect();
     let mut articles = Vec::new();
@@ -52,7 +58,9 @@ pub fn run_map(pipeline: &Pipeline, cfg: &MapConfig) -> Result<Report> {
 }
 
 fn check_out_dir(cfg: &MapConfig) -> Result<()> {
-    let non_empty = std::fs::read_dir(&cfg.out).map(|mut d| d.next().is_some()).unwrap_or(false);
+    let non_empty = std::fs::read_dir(&cfg.out)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
     if non_empty && !cfg.force {
         return Err(Error::Usage(format!(
             "{} already exists and is not empty; pass --force to overwrite its layers, or choose another --out",
@@ -60,7 +68,10 @@ fn check_out_dir(cfg: &MapConfig) -> Result<()> {
         )));
     }
     if cfg.out.exists() && !cfg.out.is_dir() {
-        return Err(Error::Usage(format!("{} is a file, not a folder; choose another --out", cfg.out.display())));
+        return Err(Error::Usage(format!(
+            "{} is a file, not a folder; choose another --out",
+            cfg.out.display()
+        )));
     }
     Ok(())
 }

@@ -100,7 +100,11 @@ impl Gazetteer {
     pub fn with_extra(mut self, path: &Path) -> Result<Gazetteer> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let origin = path.display().to_string();
-        let delim = if origin.ends_with(".csv") { b',' } else { b'\t' };
+        let delim = if origin.ends_with(".csv") {
+            b','
+        } else {
+            b'\t'
+        };
         let extra = parse_places_delim(&text, &origin, delim)?;
         for p in extra {
             if self.by_id.contains_key(&p.id) {
@@ -173,7 +177,10 @@ fn index_ids(places: &[Place], origin: &str) -> Result<HashMap<String, u32>> {
     let mut by_id = HashMap::with_capacity(places.len());
     for (i, p) in places.iter().enumerate() {
         if by_id.insert(p.id.clone(), i as u32).is_some() {
-            return Err(Error::Data(format!("{origin}: duplicate place_id {}", p.id)));
+            return Err(Error::Data(format!(
+                "{origin}: duplicate place_id {}",
+                p.id
+            )));
         }
     }
     Ok(by_id)
@@ -212,7 +219,10 @@ fn parse_places_delim(text: &str, origin: &str, delim: u8) -> Result<Vec<Place>>
         .clone();
     let col = |name: &str| -> Result<usize> {
         headers.iter().position(|h| h == name).ok_or_else(|| {
-            Error::Data(format!("{origin}: missing column `{name}` (needs: {})", COLUMNS.join(", ")))
+            Error::Data(format!(
+                "{origin}: missing column `{name}` (needs: {})",
+                COLUMNS.join(", ")
+            ))
         })
     };
     let cols: Vec<usize> = COLUMNS.iter().map(|c| col(c)).collect::<Result<_>>()?;
@@ -234,8 +244,12 @@ fn place_from_row<'a>(get: &dyn Fn(usize) -> &'a str, origin: &str, line: usize)
     if id.is_empty() {
         return Err(bad("place_id", "empty; give every place a unique id"));
     }
-    let kind = Kind::parse(get(1))
-        .ok_or_else(|| bad("kind", &format!("unknown kind `{}`; use one of the spec's kinds", get(1))))?;
+    let kind = Kind::parse(get(1)).ok_or_else(|| {
+        bad(
+            "kind",
+            &format!("unknown kind `{}`; use one of the spec's kinds", get(1)),
+        )
+    })?;
     let lat: f64 = get(9).parse().map_err(|_| bad("lat", "not a number"))?;
     let lon: f64 = get(10).parse().map_err(|_| bad("lon", "not a number"))?;
     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
@@ -243,7 +257,10 @@ fn place_from_row<'a>(get: &dyn Fn(usize) -> &'a str, origin: &str, line: usize)
     }
     let population = match get(11) {
         "" => None,
-        s => Some(s.parse().map_err(|_| bad("population", "not a whole number"))?),
+        s => Some(
+            s.parse()
+                .map_err(|_| bad("population", "not a whole number"))?,
+        ),
     };
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let mut names: Vec<String> = get(4)

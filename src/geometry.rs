@@ -24,7 +24,10 @@ pub(crate) fn parse_polygons(src: &str, key: &str) -> Result<Vec<(String, MultiP
             .geometry
             .as_ref()
             .ok_or_else(|| Error::Data(format!("feature {i} ({id}): no geometry")))?;
-        out.push((id.clone(), to_multipolygon(geom).map_err(|e| Error::Data(format!("feature {i} ({id}): {e}")))?));
+        out.push((
+            id.clone(),
+            to_multipolygon(geom).map_err(|e| Error::Data(format!("feature {i} ({id}): {e}")))?,
+        ));
     }
     Ok(out)
 }
@@ -36,7 +39,9 @@ pub(crate) fn parse_lines(src: &str) -> Result<MultiLineString<f64>> {
     for f in fc.features {
         match f.geometry.map(|g| g.value) {
             Some(Value::LineString { coordinates }) => lines.push(line(&coordinates)),
-            Some(Value::MultiLineString { coordinates }) => lines.extend(coordinates.iter().map(|l| line(l))),
+            Some(Value::MultiLineString { coordinates }) => {
+                lines.extend(coordinates.iter().map(|l| line(l)))
+            }
             _ => {}
         }
     }
@@ -58,8 +63,13 @@ pub(crate) fn feature_collection(src: &str) -> Result<geojson::FeatureCollection
 pub(crate) fn to_multipolygon(g: &Geometry) -> std::result::Result<MultiPolygon<f64>, String> {
     match &g.value {
         Value::Polygon { coordinates } => Ok(MultiPolygon(vec![polygon(coordinates)])),
-        Value::MultiPolygon { coordinates } => Ok(MultiPolygon(coordinates.iter().map(|p| polygon(p)).collect())),
-        other => Err(format!("expected a Polygon or MultiPolygon, found {}", other.type_name())),
+        Value::MultiPolygon { coordinates } => Ok(MultiPolygon(
+            coordinates.iter().map(|p| polygon(p)).collect(),
+        )),
+        other => Err(format!(
+            "expected a Polygon or MultiPolygon, found {}",
+            other.type_name()
+        )),
     }
 }
 

@@ -60,13 +60,18 @@ mod zones;
 pub use batch::{run_map, MapConfig};
 pub use error::{Error, Result};
 pub use gazetteer::{Gazetteer, Place};
+
+/// The columns of a gazetteer file (`places.tsv`, `--gazetteer-extra`), in order.
+pub fn gazetteer_columns() -> &'static [&'static str] {
+    &gazetteer::COLUMNS
+}
 pub use geometry::{distance_to_line_km, haversine_km};
 pub use pipeline::{geoparse_json, ArticleResult, EventRecord, MentionRecord, Pipeline};
 pub use read::{discover, parse_date, read_input, Input, Problem, ReadOutcome, Severity};
 pub use resolve::Resolver;
 pub use tag::{Span, Tagger};
 pub use write::{
-    collection, gazetteer_csv, gazetteer_features, point_feature, write_atomic, write_layers, zone_feature, Report,
-    ReportItem,
+    collection, gazetteer_csv, gazetteer_features, point_feature, write_atomic, write_layers,
+    zone_feature, Report, ReportItem,
 };
 pub use zones::{controller_name, Control, ControlPoint, Zone, ZoneSet, CONTROLLERS};

@@ -62,13 +62,9 @@ enum GazetteerCmd {
     /// List the places a name can mean (Arabic, English or Kurdish, any spelling).
     ///
     /// Example: bordermap gazetteer search "دير الزور"
-    Search {
-        name: String,
-    },
+    Search { name: String },
     /// Show one place in full, by id.
-    Show {
-        id: String,
-    },
+    Show { id: String },
     /// Write the whole gazetteer as GeoJSON or CSV (to stdout, or --out FILE).
     Export {
         #[arg(long, value_parser = ["geojson", "csv"], default_value = "geojson")]
@@ -95,7 +91,8 @@ enum ZonesCmd {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -113,15 +110,27 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Map { inputs, out, force, date } => {
+        Command::Map {
+            inputs,
+            out,
+            force,
+            date,
+        } => {
             let pipeline = Pipeline::bundled().context("loading the bundled gazetteer")?;
-            let cfg = MapConfig { inputs, out: out.clone(), force, date };
+            let cfg = MapConfig {
+                inputs,
+                out: out.clone(),
+                force,
+                date,
+            };
             let report = run_map(&pipeline, &cfg)?;
             eprintln!(
                 "bordermap: {} inputs, {} articles, {} mentions, {} events, {} skipped, {} errors → {}",
@@ -139,7 +148,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     None => eprintln!("  {}: {}", p.path, p.reason),
                 }
             }
-            Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.is_clean() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Geoparse { file, date } => geoparse(file, date),
         Command::Gazetteer(cmd) => gazetteer(cmd),
@@ -167,7 +180,11 @@ fn gazetteer(cmd: GazetteerCmd) -> anyhow::Result<ExitCode> {
                     p.name_en,
                     p.name_ar,
                     p.country,
-                    [&p.admin1, &p.admin2].iter().filter_map(|a| a.as_deref()).collect::<Vec<_>>().join(" / "),
+                    [&p.admin1, &p.admin2]
+                        .iter()
+                        .filter_map(|a| a.as_deref())
+                        .collect::<Vec<_>>()
+                        .join(" / "),
                     p.lat,
                     p.lon
                 )?;
@@ -175,13 +192,19 @@ fn gazetteer(cmd: GazetteerCmd) -> anyhow::Result<ExitCode> {
         }
         GazetteerCmd::Show { id } => {
             let Some(i) = g.index_of(&id) else {
-                anyhow::bail!("no place has the id `{id}`; find ids with `bordermap gazetteer search NAME`");
+                anyhow::bail!(
+                    "no place has the id `{id}`; find ids with `bordermap gazetteer search NAME`"
+                );
             };
             let f = bordermap::gazetteer_features(g, false).nth(i as usize);
             serde_json::to_writer_pretty(std::io::stdout().lock(), &f)?;
             println!();
         }
-        GazetteerCmd::Export { format, geometry, out } => {
+        GazetteerCmd::Export {
+            format,
+            geometry,
+            out,
+        } => {
             let full = geometry == "full";
             emit(out.as_deref(), |w| match format.as_str() {
                 "csv" => bordermap::gazetteer_csv(g, w),
@@ -199,9 +222,20 @@ fn zones(cmd: ZonesCmd) -> anyhow::Result<ExitCode> {
             let mut out = std::io::stdout().lock();
             writeln!(out, "zone_id\tcontroller\tvalid_from\tvalid_to\tconfidence")?;
             for z in zs.zones() {
-                let conf = z.properties.get("confidence").and_then(|v| v.as_str()).unwrap_or("");
-                let to = z.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into());
-                writeln!(out, "{}\t{}\t{}\t{to}\t{conf}", z.zone_id, z.controller, z.valid_from)?;
+                let conf = z
+                    .properties
+                    .get("confidence")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
+                let to = z
+                    .valid_to
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "open".into());
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{to}\t{conf}",
+                    z.zone_id, z.controller, z.valid_from
+                )?;
             }
         }
         ZonesCmd::At { date, out } => {
@@ -213,7 +247,10 @@ fn zones(cmd: ZonesCmd) -> anyhow::Result<ExitCode> {
 }
 
 /// Writes to a file (atomically) or to stdout.
-fn emit(out: Option<&std::path::Path>, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+fn emit(
+    out: Option<&std::path::Path>,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     match out {
         Some(path) => bordermap::write_atomic(path, f)?,
         None => {
@@ -225,11 +262,19 @@ fn emit(out: Option<&std::path::Path>, f: impl FnOnce(&mut dyn Write) -> std::io
 }
 
 fn geoparse(file: PathBuf, date: Option<NaiveDate>) -> anyhow::Result<ExitCode> {
-    let rel = if file.as_os_str() == "-" { "-".to_string() } else { file.display().to_string() };
+    let rel = if file.as_os_str() == "-" {
+        "-".to_string()
+    } else {
+        file.display().to_string()
+    };
     let input = bordermap::Input { path: file, rel };
     let outcome = bordermap::read_input(&input, date);
     let Some(article) = outcome.articles.into_iter().next() else {
-        let reason = outcome.problems.first().map(|p| p.reason.clone()).unwrap_or_else(|| "no article".into());
+        let reason = outcome
+            .problems
+            .first()
+            .map(|p| p.reason.clone())
+            .unwrap_or_else(|| "no article".into());
         anyhow::bail!("{}: {reason}", input.rel);
     };
     let pipeline = Pipeline::bundled().context("loading the bundled gazetteer")?;

@@ -63,7 +63,9 @@ impl Folded {
                     }
                 }
                 Out::One(f) => push(&mut text, &mut orig, f, ci),
-                Out::Many(fs) => fs.into_iter().for_each(|f| push(&mut text, &mut orig, f, ci)),
+                Out::Many(fs) => fs
+                    .into_iter()
+                    .for_each(|f| push(&mut text, &mut orig, f, ci)),
             }
         }
         Folded {

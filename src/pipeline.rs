@@ -17,6 +17,9 @@ use crate::resolve::Resolver;
 use crate::tag::Tagger;
 use crate::zones::{controller_name, ZoneSet};
 
+/// Controller codes with their share of an area, largest first.
+type Shares = Vec<(String, f64)>;
+
 /// Everything built once and shared across articles and threads.
 #[derive(Debug)]
 pub struct Pipeline {
@@ -27,7 +30,7 @@ pub struct Pipeline {
     zones: ZoneSet,
     crossings: Vec<u32>,
     /// Controller shares of areas per (place, date): polygons are big, dates repeat.
-    share_cache: RwLock<HashMap<(u32, NaiveDate), Vec<(String, f64)>>>,
+    share_cache: RwLock<HashMap<(u32, NaiveDate), Shares>>,
 }
 
 /// A place mention as the `mentions` layer writes it.
@@ -149,15 +152,28 @@ impl Pipeline {
         let original: Vec<char> = text.chars().collect();
         let folded = Folded::new(text);
         let spans = self.tagger.tag(&original, &folded);
-        self.resolver.resolve(self.gazetteer, &self.tagger, &folded, &original, &spans)
+        self.resolver
+            .resolve(self.gazetteer, &self.tagger, &folded, &original, &spans)
     }
 
     /// Runs every stage over one article.
     pub fn process(&self, article: &Article) -> ArticleResult {
         let mentions = self.mentions(&article.text);
-        let events = extract_events(article, &mentions, &self.lexicon);
+        // Events happen on the ground of the frontier: a foreign country named
+        // in a sentence ("backed by Iran", "the US-led coalition") is an actor.
+        let locatable: Vec<usize> = (0..mentions.len())
+            .filter(|&i| self.can_locate_event(&mentions[i]))
+            .collect();
+        let subset: Vec<Mention> = locatable.iter().map(|&i| mentions[i].clone()).collect();
+        let mut events = extract_events(article, &subset, &self.lexicon);
+        for e in &mut events {
+            e.mention = locatable[e.mention];
+        }
         let chars: Vec<char> = article.text.chars().collect();
-        let mention_records = mentions.iter().map(|m| self.mention_record(article, m)).collect();
+        let mention_records = mentions
+            .iter()
+            .map(|m| self.mention_record(article, m))
+            .collect();
         let event_records = events
             .iter()
             .filter_map(|e| Some(self.event_record(article, &chars, mentions.get(e.mention)?, e)))
@@ -167,6 +183,36 @@ impl Pipeline {
             mentions: mention_records,
             events: event_records,
         }
+    }
+
+    fn can_locate_event(&self, m: &Mention) -> bool {
+        let p = self.gazetteer.place(m.place);
+        m.kind != Kind::Country || p.country == "SY" || p.country == "IQ"
+    }
+
+    /// Which side of the border a point lies on: the place's own country
+    /// (the sources place towns more precisely than the 1:10m border line),
+    /// or by the country polygons for places on both sides and bare points.
+    fn border_side(&self, lon: f64, lat: f64, border_km: f64, p: &Place) -> String {
+        let fallback = || p.country.split(',').next().unwrap_or("").to_string();
+        if border_km > 25.0 || (!p.country.contains(',') && !p.country.is_empty()) {
+            return fallback();
+        }
+        let pt = geo::Point::new(lon, lat);
+        for (id, code) in [("country-sy", "SY"), ("country-iq", "IQ")] {
+            let inside = self
+                .gazetteer
+                .index_of(id)
+                .and_then(|i| self.gazetteer.area(i))
+                .is_some_and(|a| {
+                    use geo::Contains;
+                    a.contains(&pt)
+                });
+            if inside {
+                return code.to_string();
+            }
+        }
+        fallback()
     }
 
     fn point_of(&self, m: &Mention) -> (f64, f64) {
@@ -179,7 +225,10 @@ impl Pipeline {
     fn mention_record(&self, article: &Article, m: &Mention) -> MentionRecord {
         let p = self.gazetteer.place(m.place);
         let (lon, lat) = self.point_of(m);
-        let ctl = article.date.map(|d| self.control(m.place, lon, lat, d)).unwrap_or_default();
+        let ctl = article
+            .date
+            .map(|d| self.control(m.place, lon, lat, d))
+            .unwrap_or_default();
         MentionRecord {
             article: article.id.clone(),
             start: m.start,
@@ -192,22 +241,38 @@ impl Pipeline {
             country: p.country.clone(),
             admin1: p.admin1.clone(),
             admin2: p.admin2.clone(),
-            controller_name: ctl.controller.as_deref().and_then(controller_name).map(str::to_string),
+            controller_name: ctl
+                .controller
+                .as_deref()
+                .and_then(controller_name)
+                .map(str::to_string),
             controller: ctl.controller,
             confidence: (f64::from(m.confidence) * 1000.0).round() / 1000.0,
             border_km: self.border_km(lon, lat),
-            border_side: p.country.clone(),
+            border_side: self.border_side(lon, lat, self.border_km(lon, lat), p),
             nearest_crossing: self.nearest_crossing(lon, lat),
             lon: round6(lon),
             lat: round6(lat),
         }
     }
 
-    fn event_record(&self, article: &Article, chars: &[char], m: &Mention, e: &Event) -> EventRecord {
+    fn event_record(
+        &self,
+        article: &Article,
+        chars: &[char],
+        m: &Mention,
+        e: &Event,
+    ) -> EventRecord {
         let p = self.gazetteer.place(m.place);
         let (lon, lat) = self.point_of(m);
-        let ctl = e.date.map(|d| self.control(m.place, lon, lat, d)).unwrap_or_default();
-        let text: String = chars[e.sentence_start.min(chars.len())..e.sentence_end.min(chars.len())].iter().collect();
+        let ctl = e
+            .date
+            .map(|d| self.control(m.place, lon, lat, d))
+            .unwrap_or_default();
+        let text: String = chars
+            [e.sentence_start.min(chars.len())..e.sentence_end.min(chars.len())]
+            .iter()
+            .collect();
         EventRecord {
             event_id: event_id(&article.id, e, &p.id),
             article: article.id.clone(),
@@ -225,12 +290,16 @@ impl Pipeline {
             country: p.country.clone(),
             admin1: p.admin1.clone(),
             admin2: p.admin2.clone(),
-            controller_name: ctl.controller.as_deref().and_then(controller_name).map(str::to_string),
+            controller_name: ctl
+                .controller
+                .as_deref()
+                .and_then(controller_name)
+                .map(str::to_string),
             controller: ctl.controller,
             controller_share: ctl.share,
             zone_id: ctl.zone_id,
             border_km: self.border_km(lon, lat),
-            border_side: p.country.clone(),
+            border_side: self.border_side(lon, lat, self.border_km(lon, lat), p),
             nearest_crossing: self.nearest_crossing(lon, lat),
             text: text.trim().to_string(),
             lon: round6(lon),
@@ -251,7 +320,7 @@ impl Pipeline {
                 return info;
             }
         }
-        match self.zones.control_at(lon, lat, date) {
+        match self.control_on_own_side(p, lon, lat, date) {
             Some(c) => ControlInfo {
                 controller: Some(c.controller),
                 share: None,
@@ -261,9 +330,51 @@ impl Pipeline {
         }
     }
 
+    /// The zone at the point, kept on the place's own side of the border: a
+    /// crossing or border village whose point falls a few hundred metres
+    /// into the neighbour's zone takes the nearest zone of its own country.
+    fn control_on_own_side(
+        &self,
+        p: &Place,
+        lon: f64,
+        lat: f64,
+        date: NaiveDate,
+    ) -> Option<crate::zones::Control> {
+        let here = self.zones.control_at(lon, lat, date);
+        let wrong_side = |c: &crate::zones::Control| {
+            controller_country(&c.controller)
+                .is_some_and(|cc| !p.country.split(',').any(|pc| pc == cc))
+        };
+        if !here.as_ref().is_some_and(wrong_side) || p.country.contains(',') {
+            return here;
+        }
+        // Rings of sample points out to 3 km, nearest first.
+        for r in [0.5_f64, 1.0, 2.0, 3.0] {
+            for k in 0..16 {
+                let a = f64::from(k) * std::f64::consts::PI / 8.0;
+                let (dlat, dlon) = (
+                    r / 111.0 * a.sin(),
+                    r / (111.0 * lat.to_radians().cos()) * a.cos(),
+                );
+                if let Some(c) = self
+                    .zones
+                    .control_at(lon + dlon, lat + dlat, date)
+                    .filter(|c| !wrong_side(c))
+                {
+                    return Some(c);
+                }
+            }
+        }
+        here
+    }
+
     fn area_control(&self, place: u32, date: NaiveDate) -> Option<ControlInfo> {
         let area = self.gazetteer.area(place)?;
-        let cached = self.share_cache.read().ok().and_then(|c| c.get(&(place, date)).cloned());
+        let cached = self
+            .share_cache
+            .read()
+            .ok()
+            .and_then(|c| c.get(&(place, date)).cloned());
         let shares = cached.unwrap_or_else(|| {
             let s = self.zones.shares(area, date);
             if let Ok(mut c) = self.share_cache.write() {
@@ -295,17 +406,44 @@ impl Pipeline {
     fn nearest_crossing(&self, lon: f64, lat: f64) -> Option<String> {
         self.crossings
             .iter()
-            .map(|&c| (c, haversine_km((lon, lat), (self.gazetteer.place(c).lon, self.gazetteer.place(c).lat))))
+            .map(|&c| {
+                (
+                    c,
+                    haversine_km(
+                        (lon, lat),
+                        (self.gazetteer.place(c).lon, self.gazetteer.place(c).lat),
+                    ),
+                )
+            })
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
             .map(|(c, _)| self.gazetteer.place(c).name_en.clone())
     }
 }
 
+/// The country a controller holds ground in, for the border-side check.
+fn controller_country(code: &str) -> Option<&'static str> {
+    match code {
+        "IQ_FED" | "KRG" => Some("IQ"),
+        "SY_GOV_ASSAD"
+        | "SY_GOV_TRANSITIONAL"
+        | "SDF"
+        | "SY_OPP_TANF"
+        | "SY_OPP_REBELS"
+        | "TR_SNA" => Some("SY"),
+        _ => None,
+    }
+}
+
 /// A stable id from what identifies an event: same input, same id.
 fn event_id(article: &str, e: &Event, place_id: &str) -> String {
-    let key = format!("{article}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{place_id}", e.sentence_start, e.event_type, e.sub_event_type);
+    let key = format!(
+        "{article}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{place_id}",
+        e.sentence_start, e.event_type, e.sub_event_type
+    );
     // FNV-1a: tiny, and stable across Rust versions (std's hasher is not promised to be).
-    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     format!("ev-{h:016x}")
 }
 

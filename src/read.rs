@@ -39,10 +39,20 @@ pub struct Problem {
 
 impl Problem {
     fn skip(path: &str, reason: impl Into<String>) -> Problem {
-        Problem { path: path.to_string(), line: None, reason: reason.into(), severity: Severity::Skipped }
+        Problem {
+            path: path.to_string(),
+            line: None,
+            reason: reason.into(),
+            severity: Severity::Skipped,
+        }
     }
     fn error(path: &str, line: Option<usize>, reason: impl Into<String>) -> Problem {
-        Problem { path: path.to_string(), line, reason: reason.into(), severity: Severity::Error }
+        Problem {
+            path: path.to_string(),
+            line,
+            reason: reason.into(),
+            severity: Severity::Error,
+        }
     }
 }
 
@@ -63,35 +73,64 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
     let mut problems = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            inputs.push(Input { path: p.clone(), rel: "-".into() });
+            inputs.push(Input {
+                path: p.clone(),
+                rel: "-".into(),
+            });
         } else if p.is_dir() {
             let mut seen = HashSet::new();
             walk(p, p, &mut seen, &mut inputs, &mut problems);
         } else if p.exists() {
-            inputs.push(Input { path: p.clone(), rel: p.display().to_string() });
+            inputs.push(Input {
+                path: p.clone(),
+                rel: p.display().to_string(),
+            });
         } else {
-            problems.push(Problem::error(&p.display().to_string(), None, "no such file or folder; check the path"));
+            problems.push(Problem::error(
+                &p.display().to_string(),
+                None,
+                "no such file or folder; check the path",
+            ));
         }
     }
     (inputs, problems)
 }
 
-fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>) {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    seen: &mut HashSet<PathBuf>,
+    inputs: &mut Vec<Input>,
+    problems: &mut Vec<Problem>,
+) {
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     match dir.canonicalize() {
         Ok(c) if !seen.insert(c.clone()) => {
-            problems.push(Problem::skip(&rel(dir), "symbolic link loop: this folder was already read"));
+            problems.push(Problem::skip(
+                &rel(dir),
+                "symbolic link loop: this folder was already read",
+            ));
             return;
         }
         Err(e) => {
-            problems.push(Problem::error(&rel(dir), None, format!("cannot open folder: {e}")));
+            problems.push(Problem::error(
+                &rel(dir),
+                None,
+                format!("cannot open folder: {e}"),
+            ));
             return;
         }
         _ => {}
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
-        Err(e) => return problems.push(Problem::error(&rel(dir), None, format!("cannot list folder: {e}"))),
+        Err(e) => {
+            return problems.push(Problem::error(
+                &rel(dir),
+                None,
+                format!("cannot list folder: {e}"),
+            ))
+        }
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
@@ -99,7 +138,10 @@ fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, inputs: &mut Vec<I
         if p.is_dir() {
             walk(root, &p, seen, inputs, problems);
         } else {
-            inputs.push(Input { rel: rel(&p), path: p });
+            inputs.push(Input {
+                rel: rel(&p),
+                path: p,
+            });
         }
     }
 }
@@ -107,7 +149,12 @@ fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, inputs: &mut Vec<I
 /// Reads one input into articles. `default_date` is used for articles that
 /// carry no date of their own.
 pub fn read_input(input: &Input, default_date: Option<NaiveDate>) -> ReadOutcome {
-    let ext = input.path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = input
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if input.rel != "-" && !EXTENSIONS.contains(&ext.as_str()) {
         return outcome_problem(Problem::skip(
             &input.rel,
@@ -116,7 +163,13 @@ pub fn read_input(input: &Input, default_date: Option<NaiveDate>) -> ReadOutcome
     }
     let bytes = match read_bytes(input) {
         Ok(b) => b,
-        Err(e) => return outcome_problem(Problem::error(&input.rel, None, format!("cannot read: {e}"))),
+        Err(e) => {
+            return outcome_problem(Problem::error(
+                &input.rel,
+                None,
+                format!("cannot read: {e}"),
+            ))
+        }
     };
     let text = match decode(&bytes) {
         Ok(t) => t,
@@ -128,8 +181,13 @@ pub fn read_input(input: &Input, default_date: Option<NaiveDate>) -> ReadOutcome
     let mut out = match ext.as_str() {
         "jsonl" | "ndjson" => read_jsonl(&input.rel, &text),
         "json" => read_json(&input.rel, &text),
-        _ if input.rel == "-" && text.trim_start().starts_with('{') => read_jsonl(&input.rel, &text),
-        _ => ReadOutcome { articles: vec![read_text(&input.rel, &text)], problems: Vec::new() },
+        _ if input.rel == "-" && text.trim_start().starts_with('{') => {
+            read_jsonl(&input.rel, &text)
+        }
+        _ => ReadOutcome {
+            articles: vec![read_text(&input.rel, &text)],
+            problems: Vec::new(),
+        },
     };
     for a in &mut out.articles {
         if a.date.is_none() {
@@ -140,7 +198,10 @@ pub fn read_input(input: &Input, default_date: Option<NaiveDate>) -> ReadOutcome
 }
 
 fn outcome_problem(p: Problem) -> ReadOutcome {
-    ReadOutcome { articles: Vec::new(), problems: vec![p] }
+    ReadOutcome {
+        articles: Vec::new(),
+        problems: vec![p],
+    }
 }
 
 fn read_bytes(input: &Input) -> std::io::Result<Vec<u8>> {
@@ -160,15 +221,22 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
     if bytes.contains(&0) {
         return Err("binary file (contains NUL bytes), not text".into());
     }
-    let s = std::str::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 text (invalid byte at offset {}); convert it to UTF-8", e.valid_up_to()))?;
+    let s = std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {}); convert it to UTF-8",
+            e.valid_up_to()
+        )
+    })?;
     Ok(s.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// A plain-text article: optional `---` front matter (title, date, url,
 /// id), else the first non-empty line is the title.
 pub fn read_text(rel: &str, text: &str) -> Article {
-    let mut a = Article { id: rel.to_string(), ..Default::default() };
+    let mut a = Article {
+        id: rel.to_string(),
+        ..Default::default()
+    };
     let body = match front_matter(text) {
         Some((fields, body)) => {
             for (k, v) in fields {
@@ -186,7 +254,12 @@ pub fn read_text(rel: &str, text: &str) -> Article {
     };
     a.text = body.to_string();
     if a.title.is_none() {
-        a.title = a.text.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_string);
+        a.title = a
+            .text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(str::to_string);
     }
     a
 }
@@ -200,7 +273,12 @@ fn front_matter(text: &str) -> Option<(Vec<(String, String)>, &str)> {
     let fields = rest[..end]
         .lines()
         .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().trim_matches('"').trim_matches('\'').to_string()))
+        .map(|(k, v)| {
+            (
+                k.trim().to_ascii_lowercase(),
+                v.trim().trim_matches('"').trim_matches('\'').to_string(),
+            )
+        })
         .collect();
     Some((fields, body.trim_start_matches('\n')))
 }
@@ -219,7 +297,11 @@ fn read_jsonl(rel: &str, text: &str) -> ReadOutcome {
         }
         match serde_json::from_str::<Value>(line) {
             Ok(v) => push_record(&mut out, rel, Some(n + 1), &v),
-            Err(e) => out.problems.push(Problem::error(rel, Some(n + 1), format!("not valid JSON ({e}); fix or remove this line"))),
+            Err(e) => out.problems.push(Problem::error(
+                rel,
+                Some(n + 1),
+                format!("not valid JSON ({e}); fix or remove this line"),
+            )),
         }
     }
     out
@@ -231,13 +313,21 @@ fn read_json(rel: &str, text: &str) -> ReadOutcome {
         Ok(Value::Array(items)) => {
             for (i, v) in items.iter().enumerate() {
                 push_record(&mut out, rel, None, v);
-                if let Some(p) = out.problems.last_mut().filter(|p| p.line.is_none() && p.path == rel) {
+                if let Some(p) = out
+                    .problems
+                    .last_mut()
+                    .filter(|p| p.line.is_none() && p.path == rel)
+                {
                     p.reason = format!("record {i}: {}", p.reason);
                 }
             }
         }
         Ok(v) => push_record(&mut out, rel, None, &v),
-        Err(e) => out.problems.push(Problem::error(rel, Some(e.line()), format!("not valid JSON ({e})"))),
+        Err(e) => out.problems.push(Problem::error(
+            rel,
+            Some(e.line()),
+            format!("not valid JSON ({e})"),
+        )),
     }
     out
 }
@@ -251,8 +341,15 @@ fn push_record(out: &mut ReadOutcome, rel: &str, line: Option<usize>, v: &Value)
 
 /// One JSON record; accepts the common field names of news feeds.
 fn record(rel: &str, line: Option<usize>, v: &Value) -> Result<Article, String> {
-    let obj = v.as_object().ok_or("a record must be a JSON object with a `text` field")?;
-    let field = |names: &[&str]| names.iter().find_map(|n| obj.get(*n).and_then(Value::as_str)).map(str::to_string);
+    let obj = v
+        .as_object()
+        .ok_or("a record must be a JSON object with a `text` field")?;
+    let field = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| obj.get(*n).and_then(Value::as_str))
+            .map(str::to_string)
+    };
     let text = field(&["text", "body", "content"])
         .ok_or("record has no `text` (or `body`/`content`) string field")?
         .replace("\r\n", "\n");
@@ -261,7 +358,11 @@ fn record(rel: &str, line: Option<usize>, v: &Value) -> Result<Article, String> 
     }
     let id = obj
         .get("id")
-        .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
+        .map(|i| {
+            i.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| i.to_string())
+        })
         .unwrap_or_else(|| match line {
             Some(l) => format!("{rel}:{l}"),
             None => rel.to_string(),

@@ -68,15 +68,30 @@ impl Resolver {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
-            cues.push(parse_cue(line).map_err(|e| Error::Data(format!("{origin}: line {}: {e}", n + 1)))?);
+            cues.push(
+                parse_cue(line)
+                    .map_err(|e| Error::Data(format!("{origin}: line {}: {e}", n + 1)))?,
+            );
         }
         // Longest first, so "شمال شرق" wins over "شرق".
-        cues.sort_by(|a, b| b.folded.len().cmp(&a.folded.len()).then(a.folded.cmp(&b.folded)));
+        cues.sort_by(|a, b| {
+            b.folded
+                .len()
+                .cmp(&a.folded.len())
+                .then(a.folded.cmp(&b.folded))
+        });
         Ok(Resolver { cues })
     }
 
     /// Resolves every span of one article to at most one place.
-    pub fn resolve(&self, gaz: &Gazetteer, tagger: &Tagger, folded: &Folded, original: &[char], spans: &[Span]) -> Vec<Mention> {
+    pub fn resolve(
+        &self,
+        gaz: &Gazetteer,
+        tagger: &Tagger,
+        folded: &Folded,
+        original: &[char],
+        spans: &[Span],
+    ) -> Vec<Mention> {
         let ctx = self.contexts(folded.as_str(), spans, gaz, tagger);
         let cands: Vec<Vec<u32>> = spans
             .iter()
@@ -147,8 +162,16 @@ impl Resolver {
         let after = trim_start_punct(&hay[s.fend..]);
         let mut found: Vec<&Cue> = Vec::new();
         for cue in &self.cues {
-            let hit = if cue.before { ends_with_word(before, &cue.folded) } else { starts_with_word(after, &cue.folded) };
-            if hit && !found.iter().any(|f| f.before == cue.before && f.effect == cue.effect) {
+            let hit = if cue.before {
+                ends_with_word(before, &cue.folded)
+            } else {
+                starts_with_word(after, &cue.folded)
+            };
+            if hit
+                && !found
+                    .iter()
+                    .any(|f| f.before == cue.before && f.effect == cue.effect)
+            {
                 found.push(cue);
             }
         }
@@ -202,35 +225,98 @@ fn trim_start_punct(s: &str) -> &str {
 /// `hay` ends with the word(s) `w`, possibly with a one- or two-letter clitic
 /// (`بمدينة`, `وبلدة`).
 fn ends_with_word(hay: &str, w: &str) -> bool {
-    let Some(rest) = hay.strip_suffix(w) else { return false };
+    let Some(rest) = hay.strip_suffix(w) else {
+        return false;
+    };
     let rest = ["وب", "ول", "و", "ب", "ل", "ف"]
         .iter()
-        .find_map(|c| rest.strip_suffix(c).filter(|r| !r.chars().next_back().is_some_and(is_word_char)))
+        .find_map(|c| {
+            rest.strip_suffix(c)
+                .filter(|r| !r.chars().next_back().is_some_and(is_word_char))
+        })
         .unwrap_or(rest);
     !rest.chars().next_back().is_some_and(is_word_char)
 }
 
 fn starts_with_word(hay: &str, w: &str) -> bool {
-    hay.strip_prefix(w).is_some_and(|r| !r.chars().next().is_some_and(is_word_char))
+    hay.strip_prefix(w)
+        .is_some_and(|r| !r.chars().next().is_some_and(is_word_char))
 }
 
 /// Only a list separator between two spans: `،`, `,`, `و`, `and`, `or`.
 fn is_list_gap(gap: &str) -> bool {
-    let g = gap.trim_matches(|c: char| c.is_whitespace() || matches!(c, '،' | ',' | '"' | '“' | '”' | '«' | '»'));
+    let g = gap.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '،' | ',' | '"' | '“' | '”' | '«' | '»')
+    });
     matches!(g, "" | "and" | "or" | "او" | "و")
 }
 
+/// Words between two names that put the first inside the second
+/// (folded: `X في ريف Y`, `X التابعة لمحافظة Y`, `X, east of Y`, `X in Y`).
+const CONTAINMENT_WORDS: [&str; 31] = [
+    "في",
+    "ضمن",
+    "التابعه",
+    "التابع",
+    "ريف",
+    "بريف",
+    "لريف",
+    "غرب",
+    "شرق",
+    "شمال",
+    "جنوب",
+    "غربي",
+    "شرقي",
+    "شمالي",
+    "جنوبي",
+    "بمحافظه",
+    "محافظه",
+    "لمحافظه",
+    "قضاء",
+    "بقضاء",
+    "ناحيه",
+    "بناحيه",
+    "منطقه",
+    "بمنطقه",
+    "in",
+    "of",
+    "near",
+    "province",
+    "countryside",
+    "district",
+    "outside",
+];
+
 /// A following span, close and in the same sentence, that names an area the
 /// span may lie in: "X في ريف دير الزور", "X, east of Deir ez-Zor".
-fn container_of(hay: &str, spans: &[Span], i: usize, gaz: &Gazetteer, tagger: &Tagger) -> Option<usize> {
+fn container_of(
+    hay: &str,
+    spans: &[Span],
+    i: usize,
+    gaz: &Gazetteer,
+    tagger: &Tagger,
+) -> Option<usize> {
     let next = spans.get(i + 1)?;
     let gap = &hay[spans[i].fend..next.fstart];
     if gap.len() > 48 || gap.contains(['.', '!', '?', '؟', '\n', '؛']) {
         return None;
     }
     let words = gap.split_whitespace().count();
+    let linked = gap
+        .split(|c: char| !is_word_char(c))
+        .any(|w| CONTAINMENT_WORDS.contains(&w))
+        || hay[next.fstart..next.name_fstart].ends_with('ب')
+        || (gap.trim() == ","
+            && !crate::normalise::is_arabic(hay[next.fstart..].chars().next().unwrap_or(' ')));
+    if !linked {
+        // "الحسكة ودير الزور" is a list, not one inside the other.
+        return None;
+    }
     let arealike = tagger.candidates(next).iter().any(|&c| {
-        matches!(gaz.place(c).kind, Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::City | Kind::Region)
+        matches!(
+            gaz.place(c).kind,
+            Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::City | Kind::Region
+        )
     });
     (arealike && words <= 5).then_some(i + 1)
 }
@@ -240,14 +326,23 @@ fn container_of(hay: &str, spans: &[Span], i: usize, gaz: &Gazetteer, tagger: &T
 fn with_cue_only(tagger: &Tagger, s: &Span, c: &Ctx, gaz: &Gazetteer) -> Vec<u32> {
     let mut out = tagger.candidates(s).to_vec();
     if let Some(kinds) = c.kind_cue.as_ref().filter(|_| c.own_cue) {
-        out.extend(tagger.cue_only_candidates(s).iter().filter(|&&p| kinds.contains(&gaz.place(p).kind)));
+        out.extend(
+            tagger
+                .cue_only_candidates(s)
+                .iter()
+                .filter(|&&p| kinds.contains(&gaz.place(p).kind)),
+        );
     }
     out
 }
 
 fn filter_by_cue(cands: &[u32], c: &Ctx, gaz: &Gazetteer) -> Vec<u32> {
     if let Some(kinds) = &c.kind_cue {
-        let kept: Vec<u32> = cands.iter().copied().filter(|&p| kinds.contains(&gaz.place(p).kind)).collect();
+        let kept: Vec<u32> = cands
+            .iter()
+            .copied()
+            .filter(|&p| kinds.contains(&gaz.place(p).kind))
+            .collect();
         if !kept.is_empty() {
             return kept;
         }
@@ -264,15 +359,22 @@ struct Anchors {
 }
 
 fn anchors(cands: &[Vec<u32>], ctx: &[Ctx], gaz: &Gazetteer) -> Anchors {
-    let mut a = Anchors { points: Vec::new(), areas: Vec::new() };
+    let mut a = Anchors {
+        points: Vec::new(),
+        areas: Vec::new(),
+    };
     for (i, cs) in cands.iter().enumerate() {
-        let Some(unique) = single_referent(cs, gaz) else { continue };
+        let Some(unique) = single_referent(cs, gaz) else {
+            continue;
+        };
         let p = gaz.place(unique);
         if p.needs_context && !ctx[i].own_cue {
             continue;
         }
         match p.kind {
-            Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::Region => a.areas.push((i, unique)),
+            Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::Region => {
+                a.areas.push((i, unique))
+            }
             Kind::Country | Kind::Border | Kind::River | Kind::Mountain => {}
             _ => a.points.push((i, p.lon, p.lat)),
         }
@@ -291,7 +393,9 @@ fn single_referent(cs: &[u32], gaz: &Gazetteer) -> Option<u32> {
     }
     cs.iter().copied().max_by(|&a, &b| {
         let (pa, pb) = (gaz.place(a), gaz.place(b));
-        (kind_prior(pa.kind) + pop_bonus(pa)).total_cmp(&(kind_prior(pb.kind) + pop_bonus(pb))).then(b.cmp(&a))
+        (kind_prior(pa.kind) + pop_bonus(pa))
+            .total_cmp(&(kind_prior(pb.kind) + pop_bonus(pb)))
+            .then(b.cmp(&a))
     })
 }
 
@@ -313,7 +417,12 @@ fn kind_prior(k: Kind) -> f32 {
     }
 }
 
+/// Importance from population, for settlements only: an area's population
+/// is a sum over its towns and would make every governorate beat its capital.
 fn pop_bonus(p: &Place) -> f32 {
+    if p.kind.is_area() {
+        return 0.0;
+    }
     p.population
         .map(|n| (((n.max(1) as f32).log10() - 3.0).clamp(0.0, 3.5)) * 0.07)
         .unwrap_or(0.0)
@@ -331,22 +440,43 @@ fn inside(p: &Place, a: u32, gaz: &Gazetteer) -> bool {
     }
     match area.kind {
         Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::Region | Kind::Country => {
-            if let Some(poly) = gaz.area(a) {
-                use geo::Contains;
-                return poly.contains(&geo::Point::new(p.lon, p.lat));
-            }
+            // The admin names first: the two countries' polygons overlap near
+            // the border (OCHA Syria reaches over Faysh Khabur).
             let key = fold(&area.name_en);
-            [&p.admin1, &p.admin2, &p.admin3]
-                .iter()
-                .any(|x| x.as_deref().is_some_and(|n| fold(n) == key))
+            let by_name = area.country == p.country
+                && [&p.admin1, &p.admin2, &p.admin3]
+                    .iter()
+                    .any(|x| x.as_deref().is_some_and(|n| fold(n) == key));
+            by_name
+                || gaz.area(a).is_some_and(|poly| {
+                    use geo::Contains;
+                    area.country.split(',').any(|c| c == p.country)
+                        && poly.contains(&geo::Point::new(p.lon, p.lat))
+                })
         }
         Kind::City | Kind::Town => haversine_km((p.lon, p.lat), (area.lon, area.lat)) < 60.0,
         _ => false,
     }
 }
 
-/// Evidence beyond priors for candidate `p` of span `i`: (score, has_evidence).
-fn evidence(i: usize, p: &Place, cands: &[Vec<u32>], ctx: &[Ctx], anchors: &Anchors, gaz: &Gazetteer) -> (f32, bool) {
+/// How much the text around a candidate speaks for it.
+struct Evidence {
+    score: f32,
+    /// A cue of its kind, a containing area, or a resolved place within 40 km.
+    strong: bool,
+    /// Inside an area that another name of the article may mean.
+    weak: bool,
+}
+
+/// Evidence beyond priors for candidate `p` of span `i`.
+fn evidence(
+    i: usize,
+    p: &Place,
+    cands: &[Vec<u32>],
+    ctx: &[Ctx],
+    anchors: &Anchors,
+    gaz: &Gazetteer,
+) -> Evidence {
     let mut score = 0.0;
     let mut strong = false;
     if let Some(kinds) = &ctx[i].kind_cue {
@@ -380,31 +510,72 @@ fn evidence(i: usize, p: &Place, cands: &[Vec<u32>], ctx: &[Ctx], anchors: &Anch
         _ => 0.0,
     };
     strong |= nearest < 40.0;
-    if anchors.areas.iter().any(|&(j, a)| j != i && inside(p, a, gaz)) {
+    if anchors
+        .areas
+        .iter()
+        .any(|&(j, a)| j != i && inside(p, a, gaz))
+    {
         score += 0.15;
     }
-    (score, strong)
+    let weak = !p.kind.is_area()
+        && cands.iter().enumerate().any(|(j, cs)| {
+            j != i
+                && cs.iter().any(|&a| {
+                    matches!(
+                        gaz.place(a).kind,
+                        Kind::Governorate | Kind::District | Kind::Subdistrict
+                    ) && inside(p, a, gaz)
+                })
+        });
+    Evidence {
+        score,
+        strong,
+        weak,
+    }
 }
 
-fn choose(i: usize, cands: &[Vec<u32>], ctx: &[Ctx], anchors: &Anchors, gaz: &Gazetteer) -> Option<(u32, f32)> {
+fn choose(
+    i: usize,
+    cands: &[Vec<u32>],
+    ctx: &[Ctx],
+    anchors: &Anchors,
+    gaz: &Gazetteer,
+) -> Option<(u32, f32)> {
     let n = cands[i].len();
     let mut scored: Vec<(u32, f32)> = cands[i]
         .iter()
         .filter_map(|&c| {
             let p = gaz.place(c);
-            let (ev, strong) = evidence(i, p, cands, ctx, anchors, gaz);
-            let needs_evidence = p.needs_context || (p.kind == Kind::Village && p.population.unwrap_or(0) < 5_000);
-            if needs_evidence && !strong {
+            let ev = evidence(i, p, cands, ctx, anchors, gaz);
+            // Words that are also place names need strong evidence; small
+            // villages at least the article naming their area.
+            let small = p.kind == Kind::Village && p.population.unwrap_or(0) < 5_000;
+            if (p.needs_context && !ev.strong) || (small && !ev.strong && !ev.weak) {
                 return None;
             }
-            let unique = if n == 1 && !p.needs_context { 0.25 } else { 0.0 };
-            let frontier = if matches!(p.country.as_str(), "SY" | "IQ") { 0.05 } else { 0.0 };
-            Some((c, kind_prior(p.kind) + pop_bonus(p) + ev + unique + frontier))
+            let ev = ev.score;
+            let unique = if n == 1 && !p.needs_context {
+                0.25
+            } else {
+                0.0
+            };
+            let frontier = if matches!(p.country.as_str(), "SY" | "IQ") {
+                0.05
+            } else {
+                0.0
+            };
+            Some((
+                c,
+                kind_prior(p.kind) + pop_bonus(p) + ev + unique + frontier,
+            ))
         })
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let (best, s1) = *scored.first()?;
-    let rival = scored.iter().skip(1).find(|(c, _)| !related(gaz.place(best), gaz.place(*c)));
+    let rival = scored
+        .iter()
+        .skip(1)
+        .find(|(c, _)| !related(gaz.place(best), gaz.place(*c)));
     let margin = rival.map(|&(_, s2)| s1 - s2).unwrap_or(1.0);
     Some((best, confidence(s1, margin)))
 }
@@ -418,7 +589,13 @@ fn confidence(score: f32, margin: f32) -> f32 {
 
 /// Spans of the same name without a cue of their own take the article's
 /// best reading of that name.
-fn one_reading_per_name(hay: &str, spans: &[Span], ctx: &[Ctx], cands: &[Vec<u32>], chosen: &mut [Option<(u32, f32)>]) {
+fn one_reading_per_name(
+    hay: &str,
+    spans: &[Span],
+    ctx: &[Ctx],
+    cands: &[Vec<u32>],
+    chosen: &mut [Option<(u32, f32)>],
+) {
     let name = |i: usize| &hay[spans[i].name_fstart..spans[i].fend];
     for i in 0..spans.len() {
         if ctx[i].own_cue {

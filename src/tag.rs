@@ -86,7 +86,11 @@ impl Tagger {
     /// Builds the matcher over every name of `gaz` plus the bundled
     /// not-a-place phrases.
     pub fn new(gaz: &Gazetteer) -> Result<Tagger> {
-        let blockers = not_places(NOT_PLACES_TSV)?;
+        let mut blockers = not_places(NOT_PLACES_TSV)?;
+        // Kind words (`قرى` villages, `بلدة` town) are never places themselves,
+        // even where a village happens to carry that name.
+        blockers.extend(KIND_WORDS.iter().map(|k| k.trim().to_string()));
+        blockers.extend(PLURAL_KIND_WORDS.iter().map(|k| k.to_string()));
         Tagger::with_blockers(gaz, &blockers)
     }
 
@@ -100,8 +104,14 @@ impl Tagger {
                     None => (name.as_str(), false),
                 };
                 for (pat, fused) in name_patterns(name) {
-                    let e = map.entry(pat.clone()).or_insert_with(|| new_entry(&pat, fused));
-                    let list = if cue_only { &mut e.cue_only } else { &mut e.places };
+                    let e = map
+                        .entry(pat.clone())
+                        .or_insert_with(|| new_entry(&pat, fused));
+                    let list = if cue_only {
+                        &mut e.cue_only
+                    } else {
+                        &mut e.places
+                    };
                     if !list.contains(&(i as u32)) {
                         list.push(i as u32);
                     }
@@ -111,7 +121,9 @@ impl Tagger {
         for b in blockers {
             let pat = fold(b);
             if pat.chars().count() >= 2 {
-                map.entry(pat.clone()).or_insert_with(|| new_entry(&pat, false)).blocker = true;
+                map.entry(pat.clone())
+                    .or_insert_with(|| new_entry(&pat, false))
+                    .blocker = true;
             }
         }
         let mut pairs: Vec<(String, Entry)> = map.into_iter().collect();
@@ -162,7 +174,14 @@ impl Tagger {
     }
 
     /// Boundary, clitic and capitalisation checks for one raw match.
-    fn check(&self, original: &[char], folded: &Folded, pat: usize, s: usize, e: usize) -> Option<Span> {
+    fn check(
+        &self,
+        original: &[char],
+        folded: &Folded,
+        pat: usize,
+        s: usize,
+        e: usize,
+    ) -> Option<Span> {
         let hay = folded.as_str();
         let entry = &self.entries[pat];
         if hay[e..].chars().next().is_some_and(is_word_char) {
@@ -170,7 +189,8 @@ impl Tagger {
         }
         let fstart = surface_start(&hay[..s], entry)?;
         let (start, end) = folded.original_span(fstart, e);
-        if !entry.arabic && !entry.blocker && !original[start..end].iter().any(|c| c.is_uppercase()) {
+        if !entry.arabic && !entry.blocker && !original[start..end].iter().any(|c| c.is_uppercase())
+        {
             // "hit", "may", "tell": English place names are written capitalised.
             return None;
         }
@@ -187,12 +207,20 @@ impl Tagger {
     /// Longest matches first, then leftmost; no two spans overlap.
     fn select(&self, mut found: Vec<Span>) -> Vec<Span> {
         found.sort_by(|a, b| {
-            let (la, lb) = (self.entries[a.entry as usize].chars, self.entries[b.entry as usize].chars);
-            lb.cmp(&la).then(a.fstart.cmp(&b.fstart)).then(a.entry.cmp(&b.entry))
+            let (la, lb) = (
+                self.entries[a.entry as usize].chars,
+                self.entries[b.entry as usize].chars,
+            );
+            lb.cmp(&la)
+                .then(a.fstart.cmp(&b.fstart))
+                .then(a.entry.cmp(&b.entry))
         });
         let mut taken: Vec<Span> = Vec::new();
         for sp in found {
-            if taken.iter().all(|t| sp.fend <= t.fstart || sp.fstart >= t.fend) {
+            if taken
+                .iter()
+                .all(|t| sp.fend <= t.fstart || sp.fstart >= t.fend)
+            {
                 taken.push(sp);
             }
         }
@@ -212,7 +240,11 @@ fn surface_start(before: &str, entry: &Entry) -> Option<usize> {
     if !entry.arabic {
         return None;
     }
-    let allowed: &[&str] = if entry.fused_lil { &["و", "ف"] } else { &CLITICS };
+    let allowed: &[&str] = if entry.fused_lil {
+        &["و", "ف"]
+    } else {
+        &CLITICS
+    };
     allowed
         .iter()
         .filter(|c| before.ends_with(*c))
@@ -235,24 +267,62 @@ fn new_entry(pat: &str, fused_lil: bool) -> Entry {
 /// البوكمال`). The tagger indexes the name without them, so the cue in the
 /// text does the work and the surface is the name itself.
 const KIND_WORDS: [&str; 18] = [
-    "محافظة ", "مدينة ", "بلدة ", "قرية ", "ناحية ", "قضاء ", "منطقة ", "معبر ", "منفذ ", "مخيم ", "قاعدة ", "سجن ",
-    "حقل ", "سد ", "جبل ", "نهر ", "مطار ", "بادية ",
+    "محافظة ",
+    "مدينة ",
+    "بلدة ",
+    "قرية ",
+    "ناحية ",
+    "قضاء ",
+    "منطقة ",
+    "معبر ",
+    "منفذ ",
+    "مخيم ",
+    "قاعدة ",
+    "سجن ",
+    "حقل ",
+    "سد ",
+    "جبل ",
+    "نهر ",
+    "مطار ",
+    "بادية ",
+];
+
+/// Other words for kinds of places that sources also hold as village names.
+const PLURAL_KIND_WORDS: [&str; 10] = [
+    "قرى",
+    "بلدات",
+    "مدن",
+    "مناطق",
+    "محافظات",
+    "مخيمات",
+    "حقول",
+    "معابر",
+    "منافذ",
+    "قواعد",
 ];
 
 /// The name without a leading kind word, when it has one and a name remains.
 fn strip_kind_word(name: &str) -> Option<&str> {
-    KIND_WORDS.iter().find_map(|k| name.trim().strip_prefix(k)).map(str::trim).filter(|r| r.chars().count() >= 3)
+    KIND_WORDS
+        .iter()
+        .find_map(|k| name.trim().strip_prefix(k))
+        .map(str::trim)
+        .filter(|r| r.chars().count() >= 3)
 }
 
 /// Latin forms of the Arabic article as the press writes it (`At Tanf`,
 /// `Ash Shaddadi`, `al-Tanf`, `Tanf`).
-const LATIN_ARTICLES: [&str; 12] = ["al ", "el ", "ad ", "ar ", "as ", "at ", "az ", "an ", "ash ", "adh ", "ath ", "ul "];
+const LATIN_ARTICLES: [&str; 12] = [
+    "al ", "el ", "ad ", "ar ", "as ", "at ", "az ", "an ", "ash ", "adh ", "ath ", "ul ",
+];
 
 /// The folded patterns one name contributes: the name itself, `لل…` for an
 /// Arabic name with the article (ل + ال fuse to لل), and a form without
 /// apostrophes for Latin names (Ya'rubiyah / Yarubiyah).
 fn name_patterns(name: &str) -> Vec<(String, bool)> {
     let f = fold(name);
+    // "the Iraqi-Syrian border": the article is not part of the name.
+    let f = f.strip_prefix("the ").map(str::to_string).unwrap_or(f);
     if f.chars().count() < 3 {
         return Vec::new();
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use geo::{MapCoords, MultiPolygon, Orient, orient::Direction};
+use geo::{orient::Direction, MapCoords, MultiPolygon, Orient};
 use geojson::{Feature, Geometry, GeometryValue as GValue};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -44,7 +44,11 @@ pub struct ReportItem {
 impl Report {
     /// Files a problem under `skipped` or `errors`.
     pub fn add_problem(&mut self, p: &Problem) {
-        let item = ReportItem { path: p.path.clone(), line: p.line, reason: p.reason.clone() };
+        let item = ReportItem {
+            path: p.path.clone(),
+            line: p.line,
+            reason: p.reason.clone(),
+        };
         match p.severity {
             Severity::Skipped => self.skipped.push(item),
             Severity::Error => self.errors.push(item),
@@ -58,15 +62,32 @@ impl Report {
 }
 
 /// Writes every layer and the report into `dir` (created if missing).
-pub fn write_layers(dir: &Path, results: &[ArticleResult], pipeline: &Pipeline, report: &Report) -> Result<()> {
+pub fn write_layers(
+    dir: &Path,
+    results: &[ArticleResult],
+    pipeline: &Pipeline,
+    report: &Report,
+) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mentions = results.iter().flat_map(|r| &r.mentions).map(|m| point_feature(m, m.lon, m.lat));
+    let mentions = results
+        .iter()
+        .flat_map(|r| &r.mentions)
+        .map(|m| point_feature(m, m.lon, m.lat));
     write_atomic(&dir.join("mentions.geojson"), |w| collection(w, mentions))?;
-    let events = results.iter().flat_map(|r| &r.events).map(|e| point_feature(e, e.lon, e.lat));
+    let events = results
+        .iter()
+        .flat_map(|r| &r.events)
+        .map(|e| point_feature(e, e.lon, e.lat));
     write_atomic(&dir.join("events.geojson"), |w| collection(w, events))?;
-    write_atomic(&dir.join("places.geojson"), |w| collection(w, place_features(results).into_iter()))?;
-    write_atomic(&dir.join("zones.geojson"), |w| collection(w, zone_features(results, pipeline).into_iter()))?;
-    write_atomic(&dir.join("border.geojson"), |w| collection(w, std::iter::once(border_feature(pipeline))))?;
+    write_atomic(&dir.join("places.geojson"), |w| {
+        collection(w, place_features(results).into_iter())
+    })?;
+    write_atomic(&dir.join("zones.geojson"), |w| {
+        collection(w, zone_features(results, pipeline).into_iter())
+    })?;
+    write_atomic(&dir.join("border.geojson"), |w| {
+        collection(w, std::iter::once(border_feature(pipeline)))
+    })?;
     write_atomic(&dir.join("report.json"), |w| {
         serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
@@ -74,7 +95,10 @@ pub fn write_layers(dir: &Path, results: &[ArticleResult], pipeline: &Pipeline, 
 }
 
 /// Writes through a temporary file in the same folder, then renames it.
-pub fn write_atomic(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+pub fn write_atomic(
+    path: &Path,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let tmp = tmp_name(path);
     let result = (|| {
         let file = std::fs::File::create(&tmp)?;
@@ -91,12 +115,18 @@ pub fn write_atomic(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Resu
 }
 
 fn tmp_name(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
 /// A FeatureCollection, one feature per line so diffs stay readable.
-pub fn collection(w: &mut dyn Write, features: impl Iterator<Item = Feature>) -> std::io::Result<()> {
+pub fn collection(
+    w: &mut dyn Write,
+    features: impl Iterator<Item = Feature>,
+) -> std::io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
     for (i, f) in features.enumerate() {
         w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
@@ -111,16 +141,28 @@ pub fn point_feature<T: Serialize>(record: &T, lon: f64, lat: f64) -> Feature {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     };
-    feature(GValue::Point { coordinates: [round6(lon), round6(lat)].into() }, props)
+    feature(
+        GValue::Point {
+            coordinates: [round6(lon), round6(lat)].into(),
+        },
+        props,
+    )
 }
 
 fn feature(value: GValue, properties: Map<String, Value>) -> Feature {
-    Feature { bbox: None, geometry: Some(Geometry::new(value)), id: None, properties: Some(properties), foreign_members: None }
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(value)),
+        id: None,
+        properties: Some(properties),
+        foreign_members: None,
+    }
 }
 
 /// One feature per distinct place mentioned, with how often and where.
 fn place_features(results: &[ArticleResult]) -> Vec<Feature> {
-    let mut by_place: BTreeMap<&str, (usize, Vec<&str>, &crate::pipeline::MentionRecord)> = BTreeMap::new();
+    let mut by_place: BTreeMap<&str, (usize, Vec<&str>, &crate::pipeline::MentionRecord)> =
+        BTreeMap::new();
     for r in results {
         for m in &r.mentions {
             let e = by_place.entry(&m.place_id).or_insert((0, Vec::new(), m));
@@ -144,14 +186,23 @@ fn place_features(results: &[ArticleResult]) -> Vec<Feature> {
             p.insert("mentions".into(), n.into());
             p.insert("articles".into(), arts.len().into());
             p.insert("border_km".into(), m.border_km.into());
-            feature(GValue::Point { coordinates: [m.lon, m.lat].into() }, p)
+            feature(
+                GValue::Point {
+                    coordinates: [m.lon, m.lat].into(),
+                },
+                p,
+            )
         })
         .collect()
 }
 
 /// The zones in force on any event date, in the bundled order.
 fn zone_features(results: &[ArticleResult], pipeline: &Pipeline) -> Vec<Feature> {
-    let mut dates: Vec<_> = results.iter().flat_map(|r| &r.events).filter_map(|e| e.date_value).collect();
+    let mut dates: Vec<_> = results
+        .iter()
+        .flat_map(|r| &r.events)
+        .filter_map(|e| e.date_value)
+        .collect();
     dates.sort();
     dates.dedup();
     let zones = pipeline.zones().zones();
@@ -164,8 +215,20 @@ fn zone_features(results: &[ArticleResult], pipeline: &Pipeline) -> Vec<Feature>
 /// A zone as a feature: its properties as given, geometry oriented and rounded.
 pub fn zone_feature(z: &crate::zones::Zone) -> Feature {
     let mut props = Map::new();
-    for key in ["zone_id", "controller", "controller_name", "controller_ar", "valid_from", "valid_to", "confidence", "source"] {
-        props.insert(key.into(), z.properties.get(key).cloned().unwrap_or(Value::Null));
+    for key in [
+        "zone_id",
+        "controller",
+        "controller_name",
+        "controller_ar",
+        "valid_from",
+        "valid_to",
+        "confidence",
+        "source",
+    ] {
+        props.insert(
+            key.into(),
+            z.properties.get(key).cloned().unwrap_or(Value::Null),
+        );
     }
     props.insert("zone_id".into(), z.zone_id.clone().into());
     props.insert("controller".into(), z.controller.clone().into());
@@ -179,19 +242,41 @@ pub fn zone_feature(z: &crate::zones::Zone) -> Feature {
 
 /// RFC 7946 polygon: exterior counter-clockwise, holes clockwise, 6 decimals.
 pub fn multipolygon_value(mp: &MultiPolygon<f64>) -> GValue {
-    let mp = mp.orient(Direction::Default).map_coords(|c| geo::Coord { x: round6(c.x), y: round6(c.y) });
+    let mp = mp.orient(Direction::Default).map_coords(|c| geo::Coord {
+        x: round6(c.x),
+        y: round6(c.y),
+    });
     GValue::from(&mp)
 }
 
 fn border_feature(pipeline: &Pipeline) -> Feature {
     let g = pipeline.gazetteer();
-    let border = g.border().map_coords(|c| geo::Coord { x: round6(c.x), y: round6(c.y) });
+    let border = g.border().map_coords(|c| geo::Coord {
+        x: round6(c.x),
+        y: round6(c.y),
+    });
     let mut p = Map::new();
     let place = g.get("border-iq-sy");
     p.insert("place_id".into(), "border-iq-sy".into());
-    p.insert("name_en".into(), place.map(|p| p.name_en.clone()).unwrap_or_else(|| "Iraq–Syria border".into()).into());
-    p.insert("name_ar".into(), place.map(|p| p.name_ar.clone()).unwrap_or_else(|| "الحدود السورية العراقية".into()).into());
-    let value = if border.0.len() == 1 { GValue::from(&border.0[0]) } else { GValue::from(&border) };
+    p.insert(
+        "name_en".into(),
+        place
+            .map(|p| p.name_en.clone())
+            .unwrap_or_else(|| "Iraq–Syria border".into())
+            .into(),
+    );
+    p.insert(
+        "name_ar".into(),
+        place
+            .map(|p| p.name_ar.clone())
+            .unwrap_or_else(|| "الحدود السورية العراقية".into())
+            .into(),
+    );
+    let value = if border.0.len() == 1 {
+        GValue::from(&border.0[0])
+    } else {
+        GValue::from(&border)
+    };
     feature(value, p)
 }
 
@@ -203,7 +288,12 @@ pub fn gazetteer_features(g: &crate::Gazetteer, full: bool) -> impl Iterator<Ite
         let props = gazetteer_properties(p);
         match g.area(i).filter(|_| full) {
             Some(poly) => feature(multipolygon_value(poly), props),
-            None => feature(GValue::Point { coordinates: [round6(p.lon), round6(p.lat)].into() }, props),
+            None => feature(
+                GValue::Point {
+                    coordinates: [round6(p.lon), round6(p.lat)].into(),
+                },
+                props,
+            ),
         }
     })
 }
@@ -243,7 +333,11 @@ pub fn gazetteer_csv(g: &crate::Gazetteer, w: &mut dyn Write) -> std::io::Result
             format!("{:.6}", p.lat),
             format!("{:.6}", p.lon),
             p.population.map(|n| n.to_string()).unwrap_or_default(),
-            if p.needs_context { "needs_context".into() } else { String::new() },
+            if p.needs_context {
+                "needs_context".into()
+            } else {
+                String::new()
+            },
             String::new(),
         ])?;
     }

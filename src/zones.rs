@@ -21,15 +21,39 @@ const CONTROL_POINTS_CSV: &str = include_str!("../gazetteer/control_points.csv")
 
 /// The controller codes of the spec with their English and Arabic names.
 pub const CONTROLLERS: [(&str, &str, &str); 11] = [
-    ("SY_GOV_ASSAD", "Syrian government (Assad)", "قوات الحكومة السورية (الأسد)"),
-    ("SY_GOV_TRANSITIONAL", "Syrian transitional government", "الحكومة السورية الانتقالية"),
+    (
+        "SY_GOV_ASSAD",
+        "Syrian government (Assad)",
+        "قوات الحكومة السورية (الأسد)",
+    ),
+    (
+        "SY_GOV_TRANSITIONAL",
+        "Syrian transitional government",
+        "الحكومة السورية الانتقالية",
+    ),
     ("SDF", "Syrian Democratic Forces", "قوات سوريا الديمقراطية"),
     ("ISIS", "Islamic State", "تنظيم الدولة الإسلامية"),
-    ("SY_OPP_TANF", "Coalition and Syrian partner force (al-Tanf)", "التحالف وجيش سوريا الحرة (التنف)"),
-    ("SY_OPP_REBELS", "Syrian opposition factions", "فصائل المعارضة السورية"),
-    ("TR_SNA", "Turkey and the Syrian National Army", "تركيا والجيش الوطني السوري"),
+    (
+        "SY_OPP_TANF",
+        "Coalition and Syrian partner force (al-Tanf)",
+        "التحالف وجيش سوريا الحرة (التنف)",
+    ),
+    (
+        "SY_OPP_REBELS",
+        "Syrian opposition factions",
+        "فصائل المعارضة السورية",
+    ),
+    (
+        "TR_SNA",
+        "Turkey and the Syrian National Army",
+        "تركيا والجيش الوطني السوري",
+    ),
     ("IQ_FED", "Iraqi federal forces", "القوات الاتحادية العراقية"),
-    ("KRG", "Kurdistan Regional Government", "حكومة إقليم كردستان"),
+    (
+        "KRG",
+        "Kurdistan Regional Government",
+        "حكومة إقليم كردستان",
+    ),
     ("CONTESTED", "Contested", "منطقة متنازع عليها"),
     ("MIXED", "Mixed", "سيطرة مختلطة"),
 ];
@@ -114,7 +138,10 @@ impl ZoneSet {
             .enumerate()
             .filter_map(|(i, z)| {
                 let r = z.geometry.bounding_rect()?;
-                Some(GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ))
             })
             .collect();
         ZoneSet {
@@ -140,7 +167,12 @@ impl ZoneSet {
             .collect();
         // Zones of one date should not overlap; if a user's file makes them,
         // the most recently started wins, deterministically.
-        hits.sort_by(|&a, &b| self.zones[b].valid_from.cmp(&self.zones[a].valid_from).then(a.cmp(&b)));
+        hits.sort_by(|&a, &b| {
+            self.zones[b]
+                .valid_from
+                .cmp(&self.zones[a].valid_from)
+                .then(a.cmp(&b))
+        });
         hits.first().copied()
     }
 
@@ -152,7 +184,11 @@ impl ZoneSet {
             .iter()
             .filter(|p| p.valid_from <= date && p.valid_to.is_none_or(|t| date < t))
             .filter(|p| haversine_km((lon, lat), (p.lon, p.lat)) <= p.radius_km)
-            .max_by(|a, b| a.valid_from.cmp(&b.valid_from).then(b.radius_km.total_cmp(&a.radius_km)));
+            .max_by(|a, b| {
+                a.valid_from
+                    .cmp(&b.valid_from)
+                    .then(b.radius_km.total_cmp(&a.radius_km))
+            });
         if let Some(f) = fact {
             return Some(Control {
                 controller: f.controller.clone(),
@@ -172,19 +208,26 @@ impl ZoneSet {
     /// a regular grid of sample points (deterministic, no polygon clipping),
     /// largest share first.
     pub fn shares(&self, area: &MultiPolygon<f64>, date: NaiveDate) -> Vec<(String, f64)> {
-        let Some(r) = area.bounding_rect() else { return Vec::new() };
+        let Some(r) = area.bounding_rect() else {
+            return Vec::new();
+        };
         let n = 48;
         let (dx, dy) = (r.width() / n as f64, r.height() / n as f64);
         let mut counts: Vec<(String, usize)> = Vec::new();
         let mut total = 0usize;
         for i in 0..n {
             for j in 0..n {
-                let (x, y) = (r.min().x + (i as f64 + 0.5) * dx, r.min().y + (j as f64 + 0.5) * dy);
+                let (x, y) = (
+                    r.min().x + (i as f64 + 0.5) * dx,
+                    r.min().y + (j as f64 + 0.5) * dy,
+                );
                 if !area.contains(&Point::new(x, y)) {
                     continue;
                 }
                 total += 1;
-                let code = self.zone_at(x, y, date).map(|z| self.zones[z].controller.clone());
+                let code = self
+                    .zone_at(x, y, date)
+                    .map(|z| self.zones[z].controller.clone());
                 if let Some(code) = code {
                     match counts.iter_mut().find(|c| c.0 == code) {
                         Some(c) => c.1 += 1,
@@ -203,7 +246,10 @@ impl ZoneSet {
 
     /// The zones in force on `date`.
     pub fn in_force(&self, date: NaiveDate) -> impl Iterator<Item = (usize, &Zone)> {
-        self.zones.iter().enumerate().filter(move |(_, z)| z.in_force(date))
+        self.zones
+            .iter()
+            .enumerate()
+            .filter(move |(_, z)| z.in_force(date))
     }
 }
 
@@ -231,7 +277,10 @@ fn parse_zones(src: &str, origin: &str) -> Result<Vec<Zone>> {
         if valid_to.is_some_and(|t| t <= valid_from) {
             return Err(bad("`valid_to` is not after `valid_from`".into()));
         }
-        let geom = f.geometry.as_ref().ok_or_else(|| bad("no geometry".into()))?;
+        let geom = f
+            .geometry
+            .as_ref()
+            .ok_or_else(|| bad("no geometry".into()))?;
         let geometry = to_multipolygon(geom).map_err(bad)?;
         out.push(Zone {
             zone_id: text("zone_id").unwrap_or_else(|| format!("zone-{i}")),
@@ -249,6 +298,8 @@ fn parse_points(csv_text: &str) -> Result<Vec<ControlPoint>> {
     let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
     rdr.deserialize()
         .enumerate()
-        .map(|(n, r)| r.map_err(|e| Error::Data(format!("gazetteer/control_points.csv: line {}: {e}", n + 2))))
+        .map(|(n, r)| {
+            r.map_err(|e| Error::Data(format!("gazetteer/control_points.csv: line {}: {e}", n + 2)))
+        })
         .collect()
 }

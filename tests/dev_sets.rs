@@ -26,12 +26,19 @@ fn rows(file: &str) -> Vec<Value> {
 /// Char ranges of every occurrence of `needle` in `text`.
 fn occurrences(text: &str, needle: &str) -> Vec<(usize, usize)> {
     let n = needle.chars().count();
-    text.match_indices(needle).map(|(b, _)| (text[..b].chars().count(), text[..b].chars().count() + n)).collect()
+    text.match_indices(needle)
+        .map(|(b, _)| (text[..b].chars().count(), text[..b].chars().count() + n))
+        .collect()
 }
 
 /// The expected place: same name (any variant) or within 15 km.
 fn same_place(p: &Place, want: &Value) -> bool {
-    let name = fold(want["name_en"].as_str().or(want["place"].as_str()).unwrap_or(""));
+    let name = fold(
+        want["name_en"]
+            .as_str()
+            .or(want["place"].as_str())
+            .unwrap_or(""),
+    );
     let by_name = p.names.iter().any(|n| fold(n) == name) || fold(&p.name_en) == name;
     let by_point = match (want["lat"].as_f64(), want["lon"].as_f64()) {
         (Some(lat), Some(lon)) => haversine_km((p.lon, p.lat), (lon, lat)) < 15.0,
@@ -62,14 +69,22 @@ fn resolution_precision_and_recall() {
             let surface = want["surface"].as_str().unwrap();
             let nth = used.iter().filter(|&&u| u == surface.len()).count();
             used.push(surface.len());
-            let Some(&(ws, we)) = occurrences(text, surface).get(nth).or(occurrences(text, surface).first()) else {
+            let Some(&(ws, we)) = occurrences(text, surface)
+                .get(nth)
+                .or(occurrences(text, surface).first())
+            else {
                 panic!("{}: `{surface}` not in text", row["id"]);
             };
             match found.iter().find(|m| m.start < we && ws < m.end) {
                 Some(m) if same_place(g.place(m.place), want) => s.tp += 1,
                 Some(m) => {
                     s.wrong += 1;
-                    failures.push(format!("{} wrong: `{surface}` → {} {}", row["id"], g.place(m.place).id, g.place(m.place).name_en));
+                    failures.push(format!(
+                        "{} wrong: `{surface}` → {} {}",
+                        row["id"],
+                        g.place(m.place).id,
+                        g.place(m.place).name_en
+                    ));
                 }
                 None => {
                     s.missed += 1;
@@ -81,7 +96,12 @@ fn resolution_precision_and_recall() {
             for (rs, re) in occurrences(text, r.as_str().unwrap()) {
                 if let Some(m) = found.iter().find(|m| m.start < re && rs < m.end) {
                     s.false_pos += 1;
-                    failures.push(format!("{} false: `{}` → {}", row["id"], m.surface, g.place(m.place).name_en));
+                    failures.push(format!(
+                        "{} false: `{}` → {}",
+                        row["id"],
+                        m.surface,
+                        g.place(m.place).name_en
+                    ));
                 }
             }
         }
@@ -92,7 +112,10 @@ fn resolution_precision_and_recall() {
     for f in &failures {
         println!("  {f}");
     }
-    assert!(precision >= PRECISION_FLOOR && recall >= RECALL_FLOOR, "precision {precision:.3} recall {recall:.3}");
+    assert!(
+        precision >= PRECISION_FLOOR && recall >= RECALL_FLOOR,
+        "precision {precision:.3} recall {recall:.3}"
+    );
 }
 
 const PRECISION_FLOOR: f64 = 0.95;
@@ -102,7 +125,8 @@ const RECALL_FLOOR: f64 = 0.95;
 fn event_accuracy_per_field() {
     let p = pipeline();
     let g = p.gazetteer();
-    let (mut n, mut ty, mut place, mut date, mut sub, mut actors, mut extra) = (0, 0, 0, 0, 0, 0, 0);
+    let (mut n, mut ty, mut place, mut date, mut sub, mut actors, mut extra) =
+        (0, 0, 0, 0, 0, 0, 0);
     let mut failures = Vec::new();
     for row in rows("events_dev.jsonl") {
         let article = Article {
@@ -132,12 +156,26 @@ fn event_accuracy_per_field() {
             sub += (e.sub_event_type == w["sub_event_type"].as_str().unwrap_or("")) as usize;
             place += ok_place as usize;
             date += ok_date as usize;
-            let want_actors: Vec<&str> = w["actors"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-            actors += (want_actors.is_empty() || want_actors.iter().any(|a| e.actors.contains(a))) as usize;
+            let want_actors: Vec<&str> = w["actors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            actors += (want_actors.is_empty() || want_actors.iter().any(|a| e.actors.contains(a)))
+                as usize;
             if !(ok_type && ok_place && ok_date) {
                 failures.push(format!(
                     "{}: got {}/{} at {} on {:?}; want {}/{} at {} on {}",
-                    row["id"], e.event_type, e.sub_event_type, e.name_en, e.date, w["event_type"], w["sub_event_type"], w["place"], w["date"]
+                    row["id"],
+                    e.event_type,
+                    e.sub_event_type,
+                    e.name_en,
+                    e.date,
+                    w["event_type"],
+                    w["sub_event_type"],
+                    w["place"],
+                    w["date"]
                 ));
             }
         }
@@ -150,5 +188,8 @@ fn event_accuracy_per_field() {
     for f in &failures {
         println!("  {f}");
     }
-    assert!(pct(ty) >= 0.9 && pct(place) >= 0.9 && pct(date) >= 0.9, "below 0.9");
+    assert!(
+        pct(ty) >= 0.9 && pct(place) >= 0.9 && pct(date) >= 0.9,
+        "below 0.9"
+    );
 }

@@ -20,22 +20,105 @@ const HASAKAH: (f64, f64) = (36.502, 40.748);
 /// (name, text, expected mentions, surfaces that must not be mentions)
 #[allow(clippy::type_complexity)]
 const ROWS: &[(&str, &str, &[Want], &[&str])] = &[
-    ("clitic ب", "سقطت قذائف بالبوكمال صباح اليوم", &[("بالبوكمال", ALBU_KAMAL.0, ALBU_KAMAL.1)], &[]),
-    ("clitic و on a two-word name", "اشتباكات في الحسكة ودير الزور", &[("الحسكة", HASAKAH.0, HASAKAH.1), ("ودير الزور", 35.336, 40.141)], &[]),
-    ("fused لل", "توجهت التعزيزات للحدود السورية العراقية", &[("للحدود السورية العراقية", f64::NAN, f64::NAN)], &[]),
-    ("word boundary: التنف inside التنفس", "يعاني السكان من ضيق التنفس بسبب الغبار", &[], &["التنف"]),
-    ("التنف alone", "قاعدة التنف العسكرية", &[("التنف", 33.5, 38.63)], &[]),
-    ("SDF is not Syria", "قالت قوات سوريا الديمقراطية إنها اعتقلت ثلاثة", &[], &["سوريا"]),
-    ("RT is not Russia", "ونقلت روسيا اليوم عن مصدر أمني", &[], &["روسيا"]),
-    ("nationality adjective", "أعلن الجيش العراقي والقوات السورية", &[], &["العراق", "السوري"]),
-    ("hamza and diacritics", "في مدينةِ الْمَوْصِل ومحافظة الأنبار", &[("الْمَوْصِل", 36.34, 43.13)], &[]),
-    ("Kurdish letters", "لە شاری دهۆک", &[("دهۆک", 36.86, 42.99)], &[]),
-    ("English variant Abu Kamal", "Shelling hit Abu Kamal on Monday.", &[("Abu Kamal", ALBU_KAMAL.0, ALBU_KAMAL.1)], &["hit"]),
-    ("English hyphenated", "a raid in Deir ez-Zor province", &[("Deir ez-Zor", 35.336, 40.141)], &[]),
-    ("English border phrase", "along the Iraqi-Syrian border", &[("Iraqi-Syrian border", f64::NAN, f64::NAN)], &[]),
-    ("English org names", "The Syrian Democratic Forces and Syria TV reported", &[], &["Syria"]),
-    ("English lower-case words are not places", "They may hit the key dry wells", &[], &["may", "hit", "key", "dry"]),
-    ("Kurmanji", "Drone strike near Qamişlo", &[("Qamişlo", 37.052, 41.231)], &[]),
+    (
+        "clitic ب",
+        "سقطت قذائف بالبوكمال صباح اليوم",
+        &[("بالبوكمال", ALBU_KAMAL.0, ALBU_KAMAL.1)],
+        &[],
+    ),
+    (
+        "clitic و on a two-word name",
+        "اشتباكات في الحسكة ودير الزور",
+        &[
+            ("الحسكة", HASAKAH.0, HASAKAH.1),
+            ("ودير الزور", 35.336, 40.141),
+        ],
+        &[],
+    ),
+    (
+        "fused لل",
+        "توجهت التعزيزات للحدود السورية العراقية",
+        &[("للحدود السورية العراقية", f64::NAN, f64::NAN)],
+        &[],
+    ),
+    (
+        "word boundary: التنف inside التنفس",
+        "يعاني السكان من ضيق التنفس بسبب الغبار",
+        &[],
+        &["التنف"],
+    ),
+    (
+        "kind word before the name",
+        "قاعدة التنف العسكرية",
+        &[("التنف العسكرية", 33.5, 38.63)],
+        &[],
+    ),
+    (
+        "SDF is not Syria",
+        "قالت قوات سوريا الديمقراطية إنها اعتقلت ثلاثة",
+        &[],
+        &["سوريا"],
+    ),
+    (
+        "RT is not Russia",
+        "ونقلت روسيا اليوم عن مصدر أمني",
+        &[],
+        &["روسيا"],
+    ),
+    (
+        "nationality adjective",
+        "أعلن الجيش العراقي والقوات السورية",
+        &[],
+        &["العراق", "السوري"],
+    ),
+    (
+        "hamza and diacritics",
+        "في مدينةِ الْمَوْصِل ومحافظة الأنبار",
+        &[("الْمَوْصِل", 36.34, 43.13)],
+        &[],
+    ),
+    (
+        "Kurdish letters",
+        "لە شاری دهۆک",
+        &[("دهۆک", 36.86, 42.99)],
+        &[],
+    ),
+    (
+        "English variant Abu Kamal",
+        "Shelling hit Abu Kamal on Monday.",
+        &[("Abu Kamal", ALBU_KAMAL.0, ALBU_KAMAL.1)],
+        &["hit"],
+    ),
+    (
+        "English hyphenated",
+        "a raid in the city of Deir ez-Zor",
+        &[("Deir ez-Zor", 35.336, 40.141)],
+        &[],
+    ),
+    (
+        "English border phrase",
+        "along the Iraqi-Syrian border",
+        &[("Iraqi-Syrian border", f64::NAN, f64::NAN)],
+        &[],
+    ),
+    (
+        "English org names",
+        "The Syrian Democratic Forces and Syria TV reported",
+        &[],
+        &["Syria"],
+    ),
+    (
+        "English lower-case words are not places",
+        "They may hit the key dry wells",
+        &[],
+        &["may", "hit", "key", "dry"],
+    ),
+    (
+        "Kurmanji",
+        "Drone strike near Qamişlo",
+        &[("Qamişlo", 37.052, 41.231)],
+        &[],
+    ),
 ];
 
 fn check_row(name: &str, text: &str, want: &[Want], reject: &[&str]) {
@@ -46,20 +129,35 @@ fn check_row(name: &str, text: &str, want: &[Want], reject: &[&str]) {
         let m = found
             .iter()
             .find(|m| m.surface == *surface)
-            .unwrap_or_else(|| panic!("{name}: `{surface}` not found in {:?}", found.iter().map(|m| &m.surface).collect::<Vec<_>>()));
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name}: `{surface}` not found in {:?}",
+                    found.iter().map(|m| &m.surface).collect::<Vec<_>>()
+                )
+            });
         let place = g.place(m.place);
         if lat.is_nan() {
             assert_eq!(place.id, "border-iq-sy", "{name}");
         } else {
             let d = haversine_km((place.lon, place.lat), (*lon, *lat));
-            assert!(d < 15.0, "{name}: `{surface}` resolved to {} ({}) {d:.0} km away", place.name_en, place.id);
+            assert!(
+                d < 15.0,
+                "{name}: `{surface}` resolved to {} ({}) {d:.0} km away",
+                place.name_en,
+                place.id
+            );
         }
     }
     for r in reject {
         assert!(
-            !found.iter().any(|m| m.surface.contains(r) && !want.iter().any(|w| w.0 == m.surface)),
+            !found
+                .iter()
+                .any(|m| m.surface.contains(r) && !want.iter().any(|w| w.0 == m.surface)),
             "{name}: `{r}` was tagged: {:?}",
-            found.iter().map(|m| (&m.surface, &g.place(m.place).name_en)).collect::<Vec<_>>()
+            found
+                .iter()
+                .map(|m| (&m.surface, &g.place(m.place).name_en))
+                .collect::<Vec<_>>()
         );
     }
 }
@@ -88,5 +186,75 @@ proptest! {
             let s: String = chars[m.start..m.end].iter().collect();
             prop_assert_eq!(s, m.surface);
         }
+    }
+}
+
+/// Our own article in the style of the seed report: every place it names,
+/// at the right coordinates, and nothing inside organisation names.
+#[test]
+fn frontier_overview_finds_every_place() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/frontier_overview_ar.txt"
+    );
+    let input = bordermap::Input {
+        path: path.into(),
+        rel: "overview".into(),
+    };
+    let article = bordermap::read_input(&input, None).articles.remove(0);
+    let r = pipeline().process(&article);
+    let has = |what: &str, ok: &dyn Fn(&bordermap::MentionRecord) -> bool| {
+        assert!(
+            r.mentions.iter().any(ok),
+            "{what} not found: {:?}",
+            r.mentions
+                .iter()
+                .map(|m| (&m.surface, &m.place_id))
+                .collect::<Vec<_>>()
+        );
+    };
+    let near = |m: &bordermap::MentionRecord, lat: f64, lon: f64, km: f64| {
+        haversine_km((m.lon, m.lat), (lon, lat)) < km
+    };
+    for (gov, country) in [
+        ("Nin", "IQ"),
+        ("Anbar", "IQ"),
+        ("Duhok", "IQ"),
+        ("Hasakah", "SY"),
+        ("Deir", "SY"),
+        ("Homs", "SY"),
+    ] {
+        has(gov, &|m| {
+            m.kind == "governorate" && m.country == country && m.name_en.contains(gov)
+        });
+    }
+    has("al-Tanf", &|m| near(m, 33.50, 38.62, 30.0));
+    has("Syrian Badia", &|m| {
+        m.kind == "region" && m.name_en.contains("Badia")
+    });
+    has("Albu Kamal crossing", &|m| {
+        m.kind == "crossing" && near(m, 34.41, 40.98, 10.0)
+    });
+    has("the border", &|m| m.place_id == "border-iq-sy");
+    has("Kurdistan Region", &|m| {
+        m.kind == "region" && m.name_en.contains("Kurdistan")
+    });
+    for c in ["IQ", "SY", "IR"] {
+        has(c, &|m| m.kind == "country" && m.country == c);
+    }
+    has("Baghdad", &|m| near(m, 33.315, 44.366, 15.0));
+    let text: Vec<char> = article.text.chars().collect();
+    for org in ["قوات سوريا الديمقراطية", "روسيا اليوم"] {
+        let at = article
+            .text
+            .find(org)
+            .map(|b| article.text[..b].chars().count())
+            .expect("org in text");
+        let end = at + org.chars().count();
+        assert!(
+            !r.mentions.iter().any(|m| m.start < end && at < m.end),
+            "a place inside {org}"
+        );
+        assert_eq!(text[at..end].iter().collect::<String>(), org);
     }
 }

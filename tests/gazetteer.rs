@@ -1,0 +1,217 @@
+//! The bundled gazetteer: coverage, ids, names, and the spellings people write.
+
+use bordermap::{haversine_km, Gazetteer, Kind};
+use geo::Contains;
+
+fn g() -> &'static Gazetteer {
+    Gazetteer::bundled().expect("bundled gazetteer loads")
+}
+
+fn in_box(p: &bordermap::Place) -> bool {
+    (38.0..=44.5).contains(&p.lon) && (32.0..=37.5).contains(&p.lat)
+}
+
+#[test]
+fn covers_the_frontier() {
+    let arabic = |s: &str| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    let populated = g()
+        .places()
+        .iter()
+        .filter(|p| {
+            matches!(p.kind, Kind::City | Kind::Town | Kind::Village)
+                && in_box(p)
+                && arabic(&p.name_ar)
+        })
+        .count();
+    assert!(
+        populated >= 11_000,
+        "{populated} populated places with an Arabic name in the box"
+    );
+    let count = |k: Kind, c: &str| {
+        g().places()
+            .iter()
+            .filter(|p| p.kind == k && p.country == c)
+            .count()
+    };
+    assert_eq!(count(Kind::Governorate, "IQ"), 18);
+    assert_eq!(count(Kind::Governorate, "SY"), 14);
+    assert!(count(Kind::District, "IQ") >= 100 && count(Kind::District, "SY") >= 60);
+    assert!(count(Kind::Subdistrict, "IQ") >= 290);
+}
+
+#[test]
+fn ids_are_unique_and_admin_areas_have_polygons() {
+    let mut ids: Vec<&str> = g().places().iter().map(|p| p.id.as_str()).collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+    for (i, p) in g().places().iter().enumerate() {
+        // Qadmous (sy-adm2-sy1006) has no polygon in the 2015 OCHA set.
+        let needs_polygon = matches!(p.kind, Kind::Governorate | Kind::District)
+            || (p.kind == Kind::Subdistrict && p.country == "IQ");
+        if needs_polygon && p.id != "sy-adm2-sy1006" {
+            let poly = g()
+                .area(i as u32)
+                .unwrap_or_else(|| panic!("{} has no polygon", p.id));
+            assert!(
+                poly.contains(&geo::Point::new(p.lon, p.lat)),
+                "{}: its point is outside its polygon",
+                p.id
+            );
+        }
+    }
+}
+
+#[test]
+fn curated_points_have_both_names() {
+    let curated: Vec<_> = g()
+        .places()
+        .iter()
+        .filter(|p| p.id.starts_with("cur-"))
+        .collect();
+    let pois = curated
+        .iter()
+        .filter(|p| !matches!(p.kind, Kind::Country | Kind::City | Kind::Town))
+        .count();
+    assert!(pois >= 60, "{pois} curated points of interest");
+    for p in curated {
+        assert!(
+            !p.name_en.is_empty() && !p.name_ar.is_empty(),
+            "{} lacks a name",
+            p.id
+        );
+    }
+}
+
+/// Within 5 km of its governorate: the polygons are simplified and the
+/// distance is measured to the nearest vertex, so this is a loose bound.
+#[test]
+fn places_lie_in_their_governorate() {
+    let by_name: std::collections::HashMap<(&str, &str), u32> = g()
+        .places()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == Kind::Governorate)
+        .map(|(i, p)| ((p.country.as_str(), p.name_en.as_str()), i as u32))
+        .collect();
+    let mut checked = 0;
+    let mut outside = Vec::new();
+    for p in g()
+        .places()
+        .iter()
+        .filter(|p| matches!(p.kind, Kind::Town | Kind::City | Kind::Village))
+    {
+        let Some(&gov) = p
+            .admin1
+            .as_deref()
+            .and_then(|a| by_name.get(&(p.country.as_str(), a)))
+        else {
+            continue;
+        };
+        let Some(poly) = g().area(gov) else { continue };
+        checked += 1;
+        if !poly.contains(&geo::Point::new(p.lon, p.lat)) {
+            let d = poly
+                .0
+                .iter()
+                .flat_map(|pg| pg.exterior().0.iter())
+                .map(|c| haversine_km((p.lon, p.lat), (c.x, c.y)))
+                .fold(f64::INFINITY, f64::min);
+            if d > 5.0 {
+                outside.push(format!("{} {d:.1} km", p.id));
+            }
+        }
+    }
+    assert!(checked > 10_000, "{checked}");
+    assert!(outside.is_empty(), "outside their governorate: {outside:?}");
+}
+
+/// (spelling as written, lat, lon of the place it must find)
+const VARIANTS: &[(&str, f64, f64)] = &[
+    ("البوكمال", 34.452, 40.918),
+    ("البو كمال", 34.452, 40.918),
+    ("أبو كمال", 34.452, 40.918),
+    ("Albu Kamal", 34.452, 40.918),
+    ("Abu Kamal", 34.452, 40.918),
+    ("Al-Bukamal", 34.452, 40.918),
+    ("Boukamal", 34.452, 40.918),
+    ("دير الزور", 35.336, 40.141),
+    ("Deir ez-Zor", 35.336, 40.141),
+    ("Deir al-Zour", 35.336, 40.141),
+    ("Dayr az Zawr", 35.336, 40.141),
+    ("Deir Ezzor", 35.336, 40.141),
+    ("القامشلي", 37.052, 41.231),
+    ("Qamishli", 37.052, 41.231),
+    ("Qamishlo", 37.052, 41.231),
+    ("Qamişlo", 37.052, 41.231),
+    ("Kamishli", 37.052, 41.231),
+    ("الحسكة", 36.502, 40.748),
+    ("Hasakah", 36.502, 40.748),
+    ("Hasaka", 36.502, 40.748),
+    ("Hesîçe", 36.502, 40.748),
+    ("الهول", 36.390, 41.150),
+    ("al-Hol", 36.390, 41.150),
+    ("سنجار", 36.321, 41.877),
+    ("Shingal", 36.321, 41.877),
+    ("Şengal", 36.321, 41.877),
+    ("فيشخابور", 37.075, 42.379),
+    ("فيش خابور", 37.075, 42.379),
+    ("اليعربية", 36.810, 42.063),
+    ("Tel Kocher", 36.810, 42.063),
+    ("المالكية", 37.177, 42.140),
+    ("Dêrik", 37.177, 42.140),
+    ("Derik", 37.177, 42.140),
+    ("تل تمر", 36.656, 40.371),
+    ("Til Temir", 36.656, 40.371),
+    ("رأس العين", 36.850, 40.071),
+    ("Serêkaniyê", 36.850, 40.071),
+    ("عين العرب", 36.891, 38.354),
+    ("Kobani", 36.891, 38.354),
+    ("تلعفر", 36.379, 42.448),
+    ("تل عفر", 36.379, 42.448),
+    ("Tal Afar", 36.379, 42.448),
+    ("الموصل", 36.340, 43.130),
+    ("Mosul", 36.340, 43.130),
+    ("أربيل", 36.191, 44.009),
+    ("Erbil", 36.191, 44.009),
+    ("Hewlêr", 36.191, 44.009),
+    ("الرطبة", 33.037, 40.286),
+    ("Rutba", 33.037, 40.286),
+    ("القائم", 34.392, 40.989),
+    ("Husaybah", 34.392, 40.989),
+    ("الميادين", 35.020, 40.452),
+    ("Mayadin", 35.020, 40.452),
+    ("الشدادي", 36.058, 40.735),
+    ("Shaddadi", 36.058, 40.735),
+];
+
+#[test]
+fn spelling_variants_find_the_place() {
+    let mut failed = Vec::new();
+    for (name, lat, lon) in VARIANTS {
+        let hits = g().lookup(name);
+        let ok = hits.iter().any(|&i| {
+            let p = g().place(i);
+            haversine_km((p.lon, p.lat), (*lon, *lat)) < 15.0
+        });
+        if !ok {
+            failed.push(*name);
+        }
+    }
+    assert!(failed.is_empty(), "not found: {failed:?}");
+}
+
+#[test]
+fn a_bad_extra_row_names_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("extra.csv");
+    let header = bordermap::gazetteer_columns().join(",");
+    std::fs::write(&path, format!("{header}\nmy-1,village,X,س,X,SY,,,,35.1,40.2,,,mine\nmy-2,hamlet,Y,ص,Y,SY,,,,35.1,40.2,,,mine\n")).unwrap();
+    let base = Gazetteer::from_parts("place_id\tkind\tname_en\tname_ar\tnames\tcountry\tadmin1\tadmin2\tadmin3\tlat\tlon\tpopulation\tflags\tsource\n", "t", None, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[40,34],[41,35]]}}]}"#).unwrap();
+    let err = base.with_extra(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("line 3") && err.contains("kind") && err.contains("hamlet"),
+        "{err}"
+    );
+}

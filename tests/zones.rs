@@ -1,0 +1,170 @@
+//! Zones of control with known answers (dates are event dates), the border,
+//! and the validity of what `zones at` writes.
+
+use std::sync::OnceLock;
+
+use bordermap::{Gazetteer, ZoneSet};
+use chrono::NaiveDate;
+use geo::Validation;
+
+fn zones() -> &'static ZoneSet {
+    static Z: OnceLock<ZoneSet> = OnceLock::new();
+    Z.get_or_init(|| ZoneSet::bundled().expect("bundled zones load"))
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// (what, lat, lon, date, expected controller)
+const KNOWN: &[(&str, f64, f64, &str, &str)] = &[
+    ("Albu Kamal", 34.4523, 40.9185, "2021-06-01", "SY_GOV_ASSAD"),
+    ("Hajin", 34.6951, 40.8314, "2021-06-01", "SDF"),
+    (
+        "al-Tanf garrison",
+        33.50583,
+        38.61778,
+        "2022-08-15",
+        "SY_OPP_TANF",
+    ),
+    (
+        "al-Tanf",
+        33.50583,
+        38.61778,
+        "2026-03-01",
+        "SY_GOV_TRANSITIONAL",
+    ),
+    ("al-Qaim", 34.3925, 40.9894, "2015-06-01", "ISIS"),
+    ("al-Qaim", 34.3925, 40.9894, "2018-06-01", "IQ_FED"),
+    ("Sinjar town", 36.3209, 41.8766, "2016-06-01", "KRG"),
+    ("Sinjar town", 36.3209, 41.8766, "2018-06-01", "IQ_FED"),
+    ("Faysh Khabur", 37.07525, 42.37902, "2020-01-01", "KRG"),
+    (
+        "al-Hol",
+        36.3904,
+        41.1498,
+        "2026-02-15",
+        "SY_GOV_TRANSITIONAL",
+    ),
+    ("Ras al-Ayn", 36.8503, 40.0705, "2020-01-01", "TR_SNA"),
+    ("Albu Kamal", 34.4523, 40.9185, "2024-12-07", "SDF"),
+    (
+        "Deir ez-Zor city",
+        35.3359,
+        40.1408,
+        "2021-06-01",
+        "SY_GOV_ASSAD",
+    ),
+    ("Duhok", 36.8583, 42.9858, "2021-06-01", "KRG"),
+    ("Mosul", 36.34, 43.13, "2015-01-01", "ISIS"),
+    ("Ramadi", 33.426, 43.299, "2021-06-01", "IQ_FED"),
+];
+
+#[test]
+fn known_answers() {
+    for (what, lat, lon, date, want) in KNOWN {
+        let got = zones()
+            .control_at(*lon, *lat, d(date))
+            .map(|c| c.controller);
+        assert_eq!(got.as_deref(), Some(*want), "{what} on {date}");
+    }
+}
+
+#[test]
+fn deir_ez_zor_governorate_is_mixed_in_2021() {
+    let g = Gazetteer::bundled().unwrap();
+    let gov = g
+        .lookup("محافظة دير الزور")
+        .into_iter()
+        .chain(g.lookup("دير الزور"))
+        .find(|&i| g.place(i).kind == bordermap::Kind::Governorate)
+        .expect("Deir ez-Zor governorate");
+    let shares = zones().shares(g.area(gov).expect("polygon"), d("2021-06-01"));
+    let share = |c: &str| shares.iter().find(|s| s.0 == c).map(|s| s.1).unwrap_or(0.0);
+    assert!(
+        share("SY_GOV_ASSAD") > 0.2 && share("SDF") > 0.2,
+        "{shares:?}"
+    );
+}
+
+#[test]
+fn a_mixed_area_event_says_so() {
+    let p = bordermap::Pipeline::bundled().unwrap();
+    let a = bordermap::Article {
+        id: "t".into(),
+        date: Some(d("2021-06-01")),
+        text: "اشتباكات عنيفة في محافظة دير الزور بين قسد وقوات النظام.".into(),
+        ..Default::default()
+    };
+    let r = p.process(&a);
+    let e = r.events.first().expect("an event");
+    assert_eq!(e.controller.as_deref(), Some("MIXED"));
+    let share = e.controller_share.as_deref().unwrap_or("");
+    assert!(
+        share.contains("SDF") && share.contains("SY_GOV_ASSAD"),
+        "{share}"
+    );
+}
+
+#[test]
+fn zones_of_one_date_are_valid_polygons() {
+    for date in ["2015-06-01", "2021-06-01", "2026-03-01"] {
+        let mut n = 0;
+        for (_, z) in zones().in_force(d(date)) {
+            assert!(
+                z.geometry.is_valid(),
+                "{} is not a valid polygon",
+                z.zone_id
+            );
+            n += 1;
+        }
+        assert!(n > 5, "{date}: {n} zones");
+    }
+}
+
+#[test]
+fn every_controller_code_is_known() {
+    for z in zones().zones() {
+        assert!(
+            bordermap::controller_name(&z.controller).is_some(),
+            "{}",
+            z.controller
+        );
+    }
+}
+
+#[test]
+fn border_distance() {
+    let g = Gazetteer::bundled().unwrap();
+    // Albu Kamal lies a few km from the border; Damascus some 250 km.
+    let near = bordermap::distance_to_line_km((40.9185, 34.4523), g.border());
+    let far = bordermap::distance_to_line_km((36.29, 33.51), g.border());
+    assert!(near < 10.0, "{near}");
+    assert!(far > 200.0, "{far}");
+}
+
+#[test]
+fn user_zones_are_checked() {
+    let bad = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone_id":"a","controller":"NOPE","valid_from":"2020-01-01"},"geometry":{"type":"Polygon","coordinates":[[[40,34],[41,34],[41,35],[40,34]]]}}]}"#;
+    let err = ZoneSet::from_sources(
+        bad,
+        "mine.geojson",
+        "place,lat,lon,radius_km,valid_from,valid_to,controller,confidence,source\n",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("feature 0") && err.to_string().contains("NOPE"),
+        "{err}"
+    );
+    let backwards = bad.replace("NOPE", "SDF").replace(
+        "\"valid_from\":\"2020-01-01\"",
+        "\"valid_from\":\"2020-01-01\",\"valid_to\":\"2019-01-01\"",
+    );
+    let err = ZoneSet::from_sources(
+        &backwards,
+        "mine.geojson",
+        "place,lat,lon,radius_km,valid_from,valid_to,controller,confidence,source\n",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("valid_to"), "{err}");
+}

@@ -53,6 +53,13 @@ struct Ctx {
     countryside: bool,
     /// Index of a following span that names the area this one lies in.
     container: Option<usize>,
+    /// Neighbouring spans of the same list (`هجين والسوسة والباغوز`).
+    list_peers: Vec<usize>,
+    /// A span that names the same place (`Qahtaniyah (Tirbespî)`).
+    alias: Option<usize>,
+    /// Written like a feminine adjective (`سورية`, `تركية` after a noun):
+    /// a country only after a preposition or with a clitic.
+    adjective_form: bool,
 }
 
 impl Resolver {
@@ -151,8 +158,10 @@ impl Resolver {
                 c.kind_cue = out[i - 1].kind_cue.clone();
             }
             c.container = container_of(hay, spans, i, gaz, tagger);
+            c.adjective_form = adjective_form(hay, s);
             out.push(c);
         }
+        link_neighbours(hay, spans, &mut out);
         out
     }
 
@@ -241,6 +250,37 @@ fn ends_with_word(hay: &str, w: &str) -> bool {
 fn starts_with_word(hay: &str, w: &str) -> bool {
     hay.strip_prefix(w)
         .is_some_and(|r| !r.chars().next().is_some_and(is_word_char))
+}
+
+/// Marks list members and aliases among neighbouring spans.
+fn link_neighbours(hay: &str, spans: &[Span], ctx: &mut [Ctx]) {
+    for i in 1..spans.len() {
+        let gap = &hay[spans[i - 1].fend..spans[i].fstart];
+        if is_list_gap(gap) {
+            ctx[i].list_peers.push(i - 1);
+            ctx[i - 1].list_peers.push(i);
+        } else if matches!(gap.trim(), "(" | "/" | "or" | "او" | "،" | ",") && is_alias_gap(gap) {
+            ctx[i].alias = Some(i - 1);
+            ctx[i - 1].alias = Some(i);
+        }
+    }
+}
+
+/// `X (Y)` and `X / Y` name one place twice.
+fn is_alias_gap(gap: &str) -> bool {
+    matches!(gap.trim(), "(" | "/")
+}
+
+/// Prepositions after which a name ending in ية is a noun (`في سورية`).
+const PREPOSITIONS: [&str; 14] = ["في", "من", "الى", "على", "عن", "مع", "بين", "داخل", "خارج", "نحو", "حدود", "تجاه", "عبر", "اراضي"];
+
+fn adjective_form(hay: &str, s: &Span) -> bool {
+    let name = &hay[s.name_fstart..s.fend];
+    if !name.ends_with("يه") || s.name_fstart > s.fstart {
+        return false;
+    }
+    let prev = hay[..s.fstart].split(|c: char| !is_word_char(c)).rfind(|w| !w.is_empty()).unwrap_or("");
+    !PREPOSITIONS.contains(&prev)
 }
 
 /// Only a list separator between two spans: `،`, `,`, `و`, `and`, `or`.
@@ -411,8 +451,9 @@ fn kind_prior(k: Kind) -> f32 {
         Kind::Governorate => 0.55,
         Kind::Crossing | Kind::Camp | Kind::Base | Kind::River | Kind::Region => 0.5,
         Kind::Town | Kind::Infrastructure | Kind::Mountain => 0.45,
-        Kind::District => 0.4,
-        Kind::Subdistrict => 0.35,
+        // Below the town they are named after: bare "ربيعة" is the town.
+        Kind::District => 0.32,
+        Kind::Subdistrict => 0.28,
         Kind::Village | Kind::Coordinate => 0.2,
     }
 }
@@ -454,7 +495,8 @@ fn inside(p: &Place, a: u32, gaz: &Gazetteer) -> bool {
                         && poly.contains(&geo::Point::new(p.lon, p.lat))
                 })
         }
-        Kind::City | Kind::Town => haversine_km((p.lon, p.lat), (area.lon, area.lat)) < 60.0,
+        // "X, west of Mosul": directions from a city reach some way out.
+        Kind::City | Kind::Town => haversine_km((p.lon, p.lat), (area.lon, area.lat)) < 120.0,
         _ => false,
     }
 }
@@ -488,12 +530,25 @@ fn evidence(
         }
     }
     if let Some(c) = ctx[i].container {
+        let admin = cands[c].iter().any(|&a| gaz.place(a).kind.is_area());
         if inside_any(p, &cands[c], gaz) {
             score += 0.4;
             strong = true;
-        } else if !p.kind.is_area() {
+        } else if admin && !p.kind.is_area() {
             score -= 0.3;
         }
+    }
+    if let Some(a) = ctx[i].alias {
+        if cands[a].iter().any(|&c| related(p, gaz.place(c))) {
+            score += 0.4;
+            strong = true;
+        }
+    }
+    // Towns listed together lie together: "هجين والسوسة والباغوز".
+    let settled = matches!(p.kind, Kind::City | Kind::Town) || p.population.unwrap_or(0) >= 1_000;
+    if ctx[i].list_peers.iter().any(|&j| cands[j].iter().any(|&c| c != cands[i][0] && haversine_km((p.lon, p.lat), (gaz.place(c).lon, gaz.place(c).lat)) < 30.0)) {
+        score += 0.15;
+        strong |= settled;
     }
     let nearest = anchors
         .points
@@ -546,6 +601,9 @@ fn choose(
         .iter()
         .filter_map(|&c| {
             let p = gaz.place(c);
+            if p.kind == Kind::Country && ctx[i].adjective_form {
+                return None;
+            }
             let ev = evidence(i, p, cands, ctx, anchors, gaz);
             // Words that are also place names need strong evidence; small
             // villages at least the article naming their area.

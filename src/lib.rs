@@ -47,6 +47,7 @@ pub use events::{
 pub use model::{Article, DatePrecision, Event, Kind, Mention};
 pub use normalise::{fold, Folded};
 mod batch;
+mod coords;
 mod error;
 mod gazetteer;
 mod geometry;
@@ -58,6 +59,7 @@ mod write;
 mod zones;
 
 pub use batch::{run_map, MapConfig};
+pub use coords::{find_coordinates, CoordHit};
 pub use error::{Error, Result};
 pub use gazetteer::{Gazetteer, Place};
 

@@ -152,8 +152,47 @@ impl Pipeline {
         let original: Vec<char> = text.chars().collect();
         let folded = Folded::new(text);
         let spans = self.tagger.tag(&original, &folded);
-        self.resolver
-            .resolve(self.gazetteer, &self.tagger, &folded, &original, &spans)
+        let mut mentions =
+            self.resolver
+                .resolve(self.gazetteer, &self.tagger, &folded, &original, &spans);
+        for c in crate::coords::find_coordinates(text) {
+            if mentions.iter().any(|m| m.start < c.end && c.start < m.end) {
+                continue;
+            }
+            let Some(place) = self.nearest_place(c.lon, c.lat) else {
+                continue;
+            };
+            mentions.push(Mention {
+                start: c.start,
+                end: c.end,
+                surface: original[c.start..c.end].iter().collect(),
+                place,
+                kind: Kind::Coordinate,
+                confidence: 0.95,
+                near: false,
+                countryside: false,
+                point: Some((c.lon, c.lat)),
+            });
+        }
+        mentions.sort_by_key(|m| m.start);
+        mentions
+    }
+
+    /// The nearest settlement or point of interest, for a bare coordinate.
+    fn nearest_place(&self, lon: f64, lat: f64) -> Option<u32> {
+        (0..self.gazetteer.places().len() as u32)
+            .filter(|&i| !self.gazetteer.place(i).kind.is_area())
+            .map(|i| {
+                (
+                    i,
+                    haversine_km(
+                        (lon, lat),
+                        (self.gazetteer.place(i).lon, self.gazetteer.place(i).lat),
+                    ),
+                )
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map(|(i, _)| i)
     }
 
     /// Runs every stage over one article.
@@ -185,6 +224,78 @@ impl Pipeline {
         }
     }
 
+    /// The place a mention stands for; for a coordinate, a place of its own
+    /// at the point, named after the nearest gazetteer place.
+    fn place_view(&self, m: &Mention) -> Place {
+        let near = self.gazetteer.place(m.place);
+        let Some((lon, lat)) = m.point.filter(|_| m.kind == Kind::Coordinate) else {
+            return near.clone();
+        };
+        let km = haversine_km((lon, lat), (near.lon, near.lat));
+        let (admin1, admin2) = self.admin_of(lon, lat);
+        Place {
+            id: format!("coord:{:.5},{:.5}", lat, lon),
+            kind: Kind::Coordinate,
+            name_en: format!("{km:.1} km from {}", near.name_en),
+            name_ar: format!(
+                "{km:.1} كم من {}",
+                if near.name_ar.is_empty() {
+                    &near.name_en
+                } else {
+                    &near.name_ar
+                }
+            ),
+            names: Vec::new(),
+            country: self
+                .country_at(lon, lat)
+                .unwrap_or_else(|| near.country.clone()),
+            admin1,
+            admin2,
+            admin3: None,
+            lon,
+            lat,
+            population: None,
+            needs_context: false,
+        }
+    }
+
+    /// The country polygon a point falls in (Syria or Iraq first).
+    fn country_at(&self, lon: f64, lat: f64) -> Option<String> {
+        use geo::Contains;
+        let pt = geo::Point::new(lon, lat);
+        self.gazetteer
+            .places()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == Kind::Country)
+            .find(|(i, _)| {
+                self.gazetteer
+                    .area(*i as u32)
+                    .is_some_and(|a| a.contains(&pt))
+            })
+            .map(|(_, p)| p.country.clone())
+    }
+
+    /// English names of the governorate and district a point falls in.
+    fn admin_of(&self, lon: f64, lat: f64) -> (Option<String>, Option<String>) {
+        use geo::Contains;
+        let pt = geo::Point::new(lon, lat);
+        let find = |k: Kind| {
+            self.gazetteer
+                .places()
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.kind == k)
+                .find(|(i, _)| {
+                    self.gazetteer
+                        .area(*i as u32)
+                        .is_some_and(|a| a.contains(&pt))
+                })
+                .map(|(_, p)| p.name_en.clone())
+        };
+        (find(Kind::Governorate), find(Kind::District))
+    }
+
     fn can_locate_event(&self, m: &Mention) -> bool {
         let p = self.gazetteer.place(m.place);
         m.kind != Kind::Country || p.country == "SY" || p.country == "IQ"
@@ -195,7 +306,9 @@ impl Pipeline {
     /// or by the country polygons for places on both sides and bare points.
     fn border_side(&self, lon: f64, lat: f64, border_km: f64, p: &Place) -> String {
         let fallback = || p.country.split(',').next().unwrap_or("").to_string();
-        if border_km > 25.0 || (!p.country.contains(',') && !p.country.is_empty()) {
+        let trusted =
+            p.kind != Kind::Coordinate && !p.country.contains(',') && !p.country.is_empty();
+        if border_km > 25.0 || trusted {
             return fallback();
         }
         let pt = geo::Point::new(lon, lat);
@@ -223,11 +336,11 @@ impl Pipeline {
     }
 
     fn mention_record(&self, article: &Article, m: &Mention) -> MentionRecord {
-        let p = self.gazetteer.place(m.place);
+        let p = &self.place_view(m);
         let (lon, lat) = self.point_of(m);
         let ctl = article
             .date
-            .map(|d| self.control(m.place, lon, lat, d))
+            .map(|d| self.control(m, lon, lat, d))
             .unwrap_or_default();
         MentionRecord {
             article: article.id.clone(),
@@ -263,11 +376,11 @@ impl Pipeline {
         m: &Mention,
         e: &Event,
     ) -> EventRecord {
-        let p = self.gazetteer.place(m.place);
+        let p = &self.place_view(m);
         let (lon, lat) = self.point_of(m);
         let ctl = e
             .date
-            .map(|d| self.control(m.place, lon, lat, d))
+            .map(|d| self.control(m, lon, lat, d))
             .unwrap_or_default();
         let text: String = chars
             [e.sentence_start.min(chars.len())..e.sentence_end.min(chars.len())]
@@ -310,12 +423,13 @@ impl Pipeline {
 
     /// Controller of a place on a date: the point's zone, or for an area
     /// split between zones, `MIXED` with the shares.
-    fn control(&self, place: u32, lon: f64, lat: f64, date: NaiveDate) -> ControlInfo {
-        let p: &Place = self.gazetteer.place(place);
+    fn control(&self, m: &Mention, lon: f64, lat: f64, date: NaiveDate) -> ControlInfo {
+        let place = m.place;
+        let p = &self.place_view(m);
         if matches!(p.kind, Kind::Country | Kind::Border | Kind::River) {
             return ControlInfo::default();
         }
-        if p.kind.is_area() {
+        if p.kind.is_area() && !m.countryside {
             if let Some(info) = self.area_control(place, date) {
                 return info;
             }

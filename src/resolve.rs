@@ -259,7 +259,8 @@ fn link_neighbours(hay: &str, spans: &[Span], ctx: &mut [Ctx]) {
         if is_list_gap(gap) {
             ctx[i].list_peers.push(i - 1);
             ctx[i - 1].list_peers.push(i);
-        } else if matches!(gap.trim(), "(" | "/" | "or" | "او" | "،" | ",") && is_alias_gap(gap) {
+        } else if matches!(gap.trim(), "(" | "/" | "or" | "او" | "،" | ",") && is_alias_gap(gap)
+        {
             ctx[i].alias = Some(i - 1);
             ctx[i - 1].alias = Some(i);
         }
@@ -272,14 +273,32 @@ fn is_alias_gap(gap: &str) -> bool {
 }
 
 /// Prepositions after which a name ending in ية is a noun (`في سورية`).
-const PREPOSITIONS: [&str; 14] = ["في", "من", "الى", "على", "عن", "مع", "بين", "داخل", "خارج", "نحو", "حدود", "تجاه", "عبر", "اراضي"];
+const PREPOSITIONS: [&str; 14] = [
+    "في",
+    "من",
+    "الى",
+    "على",
+    "عن",
+    "مع",
+    "بين",
+    "داخل",
+    "خارج",
+    "نحو",
+    "حدود",
+    "تجاه",
+    "عبر",
+    "اراضي",
+];
 
 fn adjective_form(hay: &str, s: &Span) -> bool {
     let name = &hay[s.name_fstart..s.fend];
     if !name.ends_with("يه") || s.name_fstart > s.fstart {
         return false;
     }
-    let prev = hay[..s.fstart].split(|c: char| !is_word_char(c)).rfind(|w| !w.is_empty()).unwrap_or("");
+    let prev = hay[..s.fstart]
+        .split(|c: char| !is_word_char(c))
+        .rfind(|w| !w.is_empty())
+        .unwrap_or("");
     !PREPOSITIONS.contains(&prev)
 }
 
@@ -546,7 +565,12 @@ fn evidence(
     }
     // Towns listed together lie together: "هجين والسوسة والباغوز".
     let settled = matches!(p.kind, Kind::City | Kind::Town) || p.population.unwrap_or(0) >= 1_000;
-    if ctx[i].list_peers.iter().any(|&j| cands[j].iter().any(|&c| c != cands[i][0] && haversine_km((p.lon, p.lat), (gaz.place(c).lon, gaz.place(c).lat)) < 30.0)) {
+    if ctx[i].list_peers.iter().any(|&j| {
+        cands[j].iter().any(|&c| {
+            c != cands[i][0]
+                && haversine_km((p.lon, p.lat), (gaz.place(c).lon, gaz.place(c).lat)) < 30.0
+        })
+    }) {
         score += 0.15;
         strong |= settled;
     }

@@ -258,3 +258,25 @@ fn frontier_overview_finds_every_place() {
         assert_eq!(text[at..end].iter().collect::<String>(), org);
     }
 }
+
+/// A position written in the text is a mention of its own, at that point,
+/// named after the nearest gazetteer place, with its zone and border side.
+#[test]
+fn coordinates_in_text_become_point_mentions() {
+    let article = bordermap::Article {
+        id: "c".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2021, 6, 1),
+        text: "سقطت قذائف عند الإحداثيات 34°27′N 40°55′E فجر اليوم.".into(),
+        ..Default::default()
+    };
+    let r = pipeline().process(&article);
+    let m = r.mentions.iter().find(|m| m.kind == "coordinate").expect("a coordinate mention");
+    assert_eq!(m.surface, "34°27′N 40°55′E");
+    assert!((m.lat - 34.45).abs() < 1e-4 && (m.lon - 40.916667).abs() < 1e-4);
+    assert!(m.name_en.contains("Abu Kamal") || m.name_en.contains("Albu Kamal"), "{}", m.name_en);
+    assert_eq!(m.border_side, "SY");
+    assert_eq!(m.controller.as_deref(), Some("SY_GOV_ASSAD"));
+    let e = r.events.first().expect("the shelling event");
+    assert_eq!(e.kind, "coordinate");
+    assert_eq!(e.geo_precision, 1);
+}

@@ -1,0 +1,205 @@
+//! Coordinates written in the text — part of the tag stage.
+//!
+//! Reports and leaks quote positions directly: decimal degrees
+//! (`34.4523, 40.9185`, `34.45N 40.92E`), degrees–minutes–seconds
+//! (`34°27′N 40°55′E`, `34 27 12N 40 55 30E`) and MGRS grid references
+//! (`37SFV 12345 67890`, grid zones 36–39, bands R and S around the
+//! frontier). Each becomes a point mention; bare decimal pairs count only
+//! when they fall in the region, so casualty figures and prices never do.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// A coordinate found in text: char offsets and the point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoordHit {
+    pub start: usize,
+    pub end: usize,
+    pub lon: f64,
+    pub lat: f64,
+}
+
+struct Patterns {
+    dms: Regex,
+    dms_spaced: Regex,
+    hemi_decimal: Regex,
+    decimal_pair: Regex,
+    mgrs: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| {
+        let sec = r#"(?:(\d{1,2}(?:\.\d+)?)\s*(?:"|″|''|”|’’)\s*)?"#;
+        let dms = format!(
+            r"(\d{{1,2}})\s*[°º]\s*(?:(\d{{1,2}}(?:\.\d+)?)\s*['′’]\s*{sec})?([NS])\s*,?\s*(\d{{1,3}})\s*[°º]\s*(?:(\d{{1,2}}(?:\.\d+)?)\s*['′’]\s*{sec})?([EW])"
+        );
+        let build = |re: &str| Regex::new(re).unwrap_or_else(|e| unreachable!("bad built-in pattern: {e}"));
+        Patterns {
+            dms: build(&dms),
+            dms_spaced: build(r"\b(\d{1,2})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([NS])\s*,?\s*(\d{1,3})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([EW])\b"),
+            hemi_decimal: build(r"\b(\d{1,2}\.\d+)\s*°?\s*([NS])\s*,?\s*(\d{1,3}\.\d+)\s*°?\s*([EW])\b"),
+            decimal_pair: build(r"(?:^|[^\d.])(\d{2}\.\d{3,})\s*[,،]\s*(\d{2}\.\d{3,})(?:$|[^\d.]|\.(?:$|\D))"),
+            mgrs: build(r"\b(3[6-9])\s?([RS])\s?([A-HJ-NP-Z][A-HJ-NP-V])\s?(\d{2,10}(?:\s\d{1,5})?)\b"),
+        }
+    })
+}
+
+/// Every coordinate written in `text`, in order, non-overlapping.
+///
+/// ```
+/// let hits = bordermap::find_coordinates("الموقع 34°27′N 40°55′E قرب الحدود");
+/// assert_eq!(hits.len(), 1);
+/// assert!((hits[0].lat - 34.45).abs() < 0.01 && (hits[0].lon - 40.9167).abs() < 0.01);
+/// ```
+pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
+    let p = patterns();
+    let mut hits: Vec<(usize, usize, f64, f64)> = Vec::new();
+    let mut push = |s: usize, e: usize, lat: f64, lon: f64| {
+        let plausible = (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
+        if plausible && !hits.iter().any(|h| s < h.1 && h.0 < e) {
+            hits.push((s, e, lat, lon));
+        }
+    };
+    for c in p.dms.captures_iter(text) {
+        let (Some(m), Some(lat), Some(lon)) = (c.get(0), dms(&c, 1, 2, 3, 4), dms(&c, 5, 6, 7, 8))
+        else {
+            continue;
+        };
+        push(m.start(), m.end(), lat, lon);
+    }
+    for c in p.dms_spaced.captures_iter(text) {
+        let (Some(m), Some(lat), Some(lon)) = (c.get(0), dms(&c, 1, 2, 3, 4), dms(&c, 5, 6, 7, 8))
+        else {
+            continue;
+        };
+        push(m.start(), m.end(), lat, lon);
+    }
+    for c in p.hemi_decimal.captures_iter(text) {
+        let (Some(m), Some(lat), Some(lon)) = (c.get(0), signed(&c, 1, 2), signed(&c, 3, 4)) else {
+            continue;
+        };
+        push(m.start(), m.end(), lat, lon);
+    }
+    for c in p.decimal_pair.captures_iter(text) {
+        let (Some(a), Some(b)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let (Ok(lat), Ok(lon)) = (a.as_str().parse::<f64>(), b.as_str().parse::<f64>()) else {
+            continue;
+        };
+        // Only where the frontier is: a bare pair elsewhere is more likely not a position.
+        if (29.0..=40.0).contains(&lat) && (34.0..=50.0).contains(&lon) {
+            push(a.start(), b.end(), lat, lon);
+        }
+    }
+    for c in p.mgrs.captures_iter(text) {
+        let Some(m) = c.get(0) else { continue };
+        if let Some((lat, lon)) = mgrs(m.as_str()) {
+            push(m.start(), m.end(), lat, lon);
+        }
+    }
+    hits.sort_by_key(|h| h.0);
+    hits.into_iter()
+        .map(|(s, e, lat, lon)| CoordHit {
+            start: text[..s].chars().count(),
+            end: text[..e].chars().count(),
+            lon,
+            lat,
+        })
+        .collect()
+}
+
+fn num(c: &regex::Captures, i: usize) -> f64 {
+    c.get(i)
+        .and_then(|m| m.as_str().parse().ok())
+        .unwrap_or(0.0)
+}
+
+fn dms(c: &regex::Captures, d: usize, m: usize, s: usize, hemi: usize) -> Option<f64> {
+    let (min, sec) = (num(c, m), num(c, s));
+    if min >= 60.0 || sec >= 60.0 {
+        return None;
+    }
+    let v = num(c, d) + min / 60.0 + sec / 3600.0;
+    Some(if matches!(c.get(hemi)?.as_str(), "S" | "W") {
+        -v
+    } else {
+        v
+    })
+}
+
+fn signed(c: &regex::Captures, v: usize, hemi: usize) -> Option<f64> {
+    let x: f64 = c.get(v)?.as_str().parse().ok()?;
+    Some(if matches!(c.get(hemi)?.as_str(), "S" | "W") {
+        -x
+    } else {
+        x
+    })
+}
+
+/// An MGRS reference to the centre of its square, via geoconvert.
+fn mgrs(s: &str) -> Option<(f64, f64)> {
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = compact
+        .chars()
+        .skip_while(|c| !c.is_ascii_alphabetic())
+        .skip(3)
+        .count();
+    if digits % 2 != 0 {
+        return None;
+    }
+    let m = geoconvert::Mgrs::parse_str(&compact).ok()?;
+    let ll = m.to_latlon();
+    Some((ll.latitude(), ll.longitude()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> (f64, f64) {
+        let h = find_coordinates(text);
+        assert_eq!(h.len(), 1, "{text}: {h:?}");
+        (h[0].lat, h[0].lon)
+    }
+
+    #[test]
+    fn reads_each_format() {
+        let close =
+            |(a, b): (f64, f64), (c, d): (f64, f64)| (a - c).abs() < 0.01 && (b - d).abs() < 0.01;
+        assert!(close(one("at 34°27′N 40°55′E"), (34.45, 40.9167)));
+        assert!(close(one("at 34°27'12\"N, 40°55'30\"E"), (34.4533, 40.925)));
+        assert!(close(one("grid 34 27 12N 40 55 30E"), (34.4533, 40.925)));
+        assert!(close(
+            one("الإحداثيات 34.4523, 40.9185 تقريباً"),
+            (34.4523, 40.9185)
+        ));
+        assert!(close(one("34.45N 40.92E"), (34.45, 40.92)));
+    }
+
+    #[test]
+    fn reads_mgrs_in_the_region() {
+        let (lat, lon) = one("strike at 37S FV 12345 67890 reported");
+        assert!(
+            (33.0..38.0).contains(&lat) && (38.0..42.0).contains(&lon),
+            "{lat},{lon}"
+        );
+    }
+
+    #[test]
+    fn ignores_numbers_that_are_not_positions() {
+        assert!(find_coordinates("killed 12.5, wounded 3.2; price 1500.250, 2000.125").is_empty());
+        assert!(find_coordinates("the 620 km border, 55 km zone").is_empty());
+        assert!(find_coordinates("version 10.123, 20.456").is_empty());
+    }
+
+    #[test]
+    fn offsets_are_chars() {
+        let text = "موقع: 34.4523, 40.9185";
+        let h = &find_coordinates(text)[0];
+        let s: String = text.chars().skip(h.start).take(h.end - h.start).collect();
+        assert_eq!(s, "34.4523, 40.9185");
+    }
+}

@@ -74,6 +74,8 @@ pub struct Zone {
     pub geometry: MultiPolygon<f64>,
     /// Every property of the source feature, written back unchanged.
     pub properties: Map<String, Value>,
+    /// From the user's `--zones` file: wins over the bundled zones and facts.
+    pub user: bool,
 }
 
 impl Zone {
@@ -168,9 +170,10 @@ impl ZoneSet {
         // Zones of one date should not overlap; if a user's file makes them,
         // the most recently started wins, deterministically.
         hits.sort_by(|&a, &b| {
-            self.zones[b]
-                .valid_from
-                .cmp(&self.zones[a].valid_from)
+            let (za, zb) = (&self.zones[a], &self.zones[b]);
+            zb.user
+                .cmp(&za.user)
+                .then(zb.valid_from.cmp(&za.valid_from))
                 .then(a.cmp(&b))
         });
         hits.first().copied()
@@ -179,6 +182,13 @@ impl ZoneSet {
     /// Who controlled the point on `date`: a town-level fact if one covers
     /// it, else the zone that contains it.
     pub fn control_at(&self, lon: f64, lat: f64, date: NaiveDate) -> Option<Control> {
+        if let Some(z) = self.zone_at(lon, lat, date).filter(|&z| self.zones[z].user) {
+            return Some(Control {
+                controller: self.zones[z].controller.clone(),
+                zone_id: self.zones[z].zone_id.clone(),
+                zone: Some(z),
+            });
+        }
         let fact = self
             .points
             .iter()
@@ -289,9 +299,57 @@ fn parse_zones(src: &str, origin: &str) -> Result<Vec<Zone>> {
             valid_to,
             geometry,
             properties: props,
+            user: false,
         });
     }
     Ok(out)
+}
+
+impl ZoneSet {
+    /// Adds a user's zones from a GeoJSON file, on top of these (they win
+    /// where they cover a point) or instead of them (`replace`). A feature
+    /// with an invalid polygon, or two features of overlapping dates whose
+    /// areas overlap, is refused with the feature indexes and what is wrong.
+    pub fn with_user_file(self, path: &std::path::Path, replace: bool) -> Result<ZoneSet> {
+        let origin = path.display().to_string();
+        let src = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut user = parse_zones(&src, &origin)?;
+        check_user_zones(&user, &origin)?;
+        user.iter_mut().for_each(|z| z.user = true);
+        let (zones, points) = if replace {
+            (user, Vec::new())
+        } else {
+            (user.into_iter().chain(self.zones).collect(), self.points)
+        };
+        Ok(ZoneSet::new(zones, points))
+    }
+}
+
+fn check_user_zones(zones: &[Zone], origin: &str) -> Result<()> {
+    use geo::{Relate, Validation};
+    for (i, z) in zones.iter().enumerate() {
+        if let Err(e) = z.geometry.check_validation() {
+            return Err(Error::Data(format!("{origin}: feature {i} ({}): invalid polygon: {e}; fix it (QGIS: Vector › Geometry Tools › Fix Geometries)", z.zone_id)));
+        }
+    }
+    for (i, a) in zones.iter().enumerate() {
+        for (j, b) in zones.iter().enumerate().skip(i + 1) {
+            let dates_overlap = a.valid_to.is_none_or(|t| b.valid_from < t)
+                && b.valid_to.is_none_or(|t| a.valid_from < t);
+            if dates_overlap
+                && a.geometry
+                    .relate(&b.geometry)
+                    .matches("T********")
+                    .unwrap_or(false)
+            {
+                return Err(Error::Data(format!(
+                    "{origin}: features {i} ({}) and {j} ({}) overlap in area on the same dates; one point must have one controller per date",
+                    a.zone_id, b.zone_id
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn parse_points(csv_text: &str) -> Result<Vec<ControlPoint>> {

@@ -270,10 +270,18 @@ fn coordinates_in_text_become_point_mentions() {
         ..Default::default()
     };
     let r = pipeline().process(&article);
-    let m = r.mentions.iter().find(|m| m.kind == "coordinate").expect("a coordinate mention");
+    let m = r
+        .mentions
+        .iter()
+        .find(|m| m.kind == "coordinate")
+        .expect("a coordinate mention");
     assert_eq!(m.surface, "34°27′N 40°55′E");
     assert!((m.lat - 34.45).abs() < 1e-4 && (m.lon - 40.916667).abs() < 1e-4);
-    assert!(m.name_en.contains("Abu Kamal") || m.name_en.contains("Albu Kamal"), "{}", m.name_en);
+    assert!(
+        m.name_en.contains("Abu Kamal") || m.name_en.contains("Albu Kamal"),
+        "{}",
+        m.name_en
+    );
     assert_eq!(m.border_side, "SY");
     assert_eq!(m.controller.as_deref(), Some("SY_GOV_ASSAD"));
     let e = r.events.first().expect("the shelling event");

@@ -168,3 +168,77 @@ fn user_zones_are_checked() {
     .unwrap_err();
     assert!(err.to_string().contains("valid_to"), "{err}");
 }
+
+fn user_file(dir: &std::path::Path, features: &[&str]) -> std::path::PathBuf {
+    let path = dir.join("mine.geojson");
+    std::fs::write(
+        &path,
+        format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+            features.join(",")
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn square(id: &str, code: &str, from: &str, x: f64, y: f64) -> String {
+    format!(
+        r#"{{"type":"Feature","properties":{{"zone_id":"{id}","controller":"{code}","valid_from":"{from}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}}}"#,
+        x + 1.0,
+        x + 1.0,
+        y + 1.0,
+        y + 1.0
+    )
+}
+
+#[test]
+fn user_zones_go_on_top_of_the_bundled_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = user_file(
+        dir.path(),
+        &[&square("mine-1", "CONTESTED", "2021-01-01", 40.5, 34.0)],
+    );
+    let zs = ZoneSet::bundled()
+        .unwrap()
+        .with_user_file(&path, false)
+        .unwrap();
+    let c = zs.control_at(40.9185, 34.4523, d("2021-06-01")).unwrap();
+    assert_eq!(
+        (c.controller.as_str(), c.zone_id.as_str()),
+        ("CONTESTED", "mine-1")
+    );
+    // Outside the user's square the bundled history still answers.
+    assert_eq!(
+        zs.control_at(40.1408, 35.3359, d("2021-06-01"))
+            .unwrap()
+            .controller,
+        "SY_GOV_ASSAD"
+    );
+    // Replacing: nothing outside the square.
+    let only = ZoneSet::bundled()
+        .unwrap()
+        .with_user_file(&path, true)
+        .unwrap();
+    assert!(only.control_at(40.1408, 35.3359, d("2021-06-01")).is_none());
+}
+
+#[test]
+fn user_zones_that_overlap_or_are_invalid_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = square("a", "SDF", "2021-01-01", 40.0, 34.0);
+    let b = square("b", "IQ_FED", "2020-01-01", 40.5, 34.5);
+    let err = ZoneSet::bundled()
+        .unwrap()
+        .with_user_file(&user_file(dir.path(), &[&a, &b]), false)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("features 0 (a) and 1 (b) overlap"), "{err}");
+    let bowtie = r#"{"type":"Feature","properties":{"zone_id":"x","controller":"SDF","valid_from":"2020-01-01"},"geometry":{"type":"Polygon","coordinates":[[[40,34],[41,35],[41,34],[40,35],[40,34]]]}}"#;
+    let err = ZoneSet::bundled()
+        .unwrap()
+        .with_user_file(&user_file(dir.path(), &[bowtie]), false)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("feature 0 (x): invalid polygon"), "{err}");
+}

@@ -62,16 +62,20 @@ impl Gazetteer {
     pub fn bundled() -> Result<&'static Gazetteer> {
         static BUNDLED: OnceLock<std::result::Result<Gazetteer, String>> = OnceLock::new();
         BUNDLED
-            .get_or_init(|| {
-                Gazetteer::from_parts(PLACES_TSV, "gazetteer/places.tsv", None, BORDER_GEOJSON)
-                    .map(|mut g| {
-                        g.areas_src = Some(AREAS_GEOJSON.to_string());
-                        g
-                    })
-                    .map_err(|e| e.to_string())
-            })
+            .get_or_init(|| Gazetteer::load_bundled().map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|e| Error::Data(e.clone()))
+    }
+
+    /// A fresh copy of the bundled gazetteer, to extend with a user's places
+    /// ([`Gazetteer::with_extra`]).
+    pub fn load_bundled() -> Result<Gazetteer> {
+        Gazetteer::from_parts(
+            PLACES_TSV,
+            "gazetteer/places.tsv",
+            Some(AREAS_GEOJSON),
+            BORDER_GEOJSON,
+        )
     }
 
     /// Builds a gazetteer from TSV text (see `gazetteer/README.md`), optional

@@ -68,7 +68,9 @@ pub fn gazetteer_columns() -> &'static [&'static str] {
     &gazetteer::COLUMNS
 }
 pub use geometry::{distance_to_line_km, haversine_km};
-pub use pipeline::{geoparse_json, ArticleResult, EventRecord, MentionRecord, Pipeline};
+pub use pipeline::{
+    geoparse_json, in_region, ArticleResult, EventRecord, MentionRecord, Options, Pipeline, Region,
+};
 pub use read::{discover, parse_date, read_input, Input, Problem, ReadOutcome, Severity};
 pub use resolve::Resolver;
 pub use tag::{Span, Tagger};

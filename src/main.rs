@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use bordermap::{run_map, MapConfig, Pipeline};
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Map news about the Iraq–Syria frontier: places, events, zones of control.
 #[derive(Parser, Debug)]
@@ -38,6 +38,8 @@ enum Command {
         /// Publication date (YYYY-MM-DD) for articles that carry none.
         #[arg(long, value_parser = parse_date)]
         date: Option<NaiveDate>,
+        #[command(flatten)]
+        data: DataArgs,
     },
     /// Print one article's text with its place mentions and events as JSON.
     ///
@@ -48,6 +50,8 @@ enum Command {
         /// Publication date (YYYY-MM-DD) when the input carries none.
         #[arg(long, value_parser = parse_date)]
         date: Option<NaiveDate>,
+        #[command(flatten)]
+        data: DataArgs,
     },
     /// Look places up in the bundled gazetteer, or export it.
     #[command(subcommand)]
@@ -55,6 +59,47 @@ enum Command {
     /// The bundled history of zones of control.
     #[command(subcommand)]
     Zones(ZonesCmd),
+}
+
+/// What the pipeline reads against: the user's own places and zones.
+#[derive(Args, Debug, Clone)]
+struct DataArgs {
+    /// Extra places merged into the bundled gazetteer: a CSV (or TSV) with
+    /// the columns of gazetteer/places.tsv (see gazetteer/README.md).
+    #[arg(long, value_name = "FILE")]
+    gazetteer_extra: Option<PathBuf>,
+    /// Zones of control (GeoJSON, properties as zones.geojson) used on top of
+    /// the bundled history: where they cover a point on a date, they decide.
+    #[arg(long, value_name = "FILE.geojson")]
+    zones: Option<PathBuf>,
+    /// Use only the --zones file, not the bundled history.
+    #[arg(long, requires = "zones")]
+    zones_replace: bool,
+    /// Keep places anywhere (`all`, marked with in_region) or only in the
+    /// frontier region, lon 38–44.5, lat 32–37.5 (`frontier`).
+    #[arg(long, value_enum, default_value_t = RegionArg::All)]
+    region: RegionArg,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum RegionArg {
+    All,
+    Frontier,
+}
+
+impl DataArgs {
+    fn pipeline(&self) -> anyhow::Result<Pipeline> {
+        let opts = bordermap::Options {
+            gazetteer_extra: self.gazetteer_extra.clone(),
+            zones: self.zones.clone(),
+            replace_zones: self.zones_replace,
+            region: match self.region {
+                RegionArg::All => bordermap::Region::All,
+                RegionArg::Frontier => bordermap::Region::Frontier,
+            },
+        };
+        Ok(Pipeline::with_options(&opts).context("loading the gazetteer and zones")?)
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,8 +168,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             force,
             date,
+            data,
         } => {
-            let pipeline = Pipeline::bundled().context("loading the bundled gazetteer")?;
+            let pipeline = data.pipeline()?;
             let cfg = MapConfig {
                 inputs,
                 out: out.clone(),
@@ -154,7 +200,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
-        Command::Geoparse { file, date } => geoparse(file, date),
+        Command::Geoparse { file, date, data } => geoparse(file, date, &data),
         Command::Gazetteer(cmd) => gazetteer(cmd),
         Command::Zones(cmd) => zones(cmd),
     }
@@ -261,7 +307,7 @@ fn emit(
     Ok(())
 }
 
-fn geoparse(file: PathBuf, date: Option<NaiveDate>) -> anyhow::Result<ExitCode> {
+fn geoparse(file: PathBuf, date: Option<NaiveDate>, data: &DataArgs) -> anyhow::Result<ExitCode> {
     let rel = if file.as_os_str() == "-" {
         "-".to_string()
     } else {
@@ -277,7 +323,7 @@ fn geoparse(file: PathBuf, date: Option<NaiveDate>) -> anyhow::Result<ExitCode> 
             .unwrap_or_else(|| "no article".into());
         anyhow::bail!("{}: {reason}", input.rel);
     };
-    let pipeline = Pipeline::bundled().context("loading the bundled gazetteer")?;
+    let pipeline = data.pipeline()?;
     let result = pipeline.process(&article);
     let json = bordermap::geoparse_json(&result);
     let mut out = std::io::stdout().lock();

@@ -31,6 +31,34 @@ pub struct Pipeline {
     crossings: Vec<u32>,
     /// Controller shares of areas per (place, date): polygons are big, dates repeat.
     share_cache: RwLock<HashMap<(u32, NaiveDate), Shares>>,
+    region: Region,
+}
+
+/// Which mentions to keep.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Region {
+    /// Every place, wherever it is; `in_region` marks the frontier ones.
+    #[default]
+    All,
+    /// Only places inside the frontier region (lon 38–44.5, lat 32–37.5).
+    Frontier,
+}
+
+/// Choices that change what the pipeline reads against.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A CSV or TSV of extra places, same columns as `gazetteer/places.tsv`.
+    pub gazetteer_extra: Option<std::path::PathBuf>,
+    /// A GeoJSON of zones of control, on top of the bundled ones.
+    pub zones: Option<std::path::PathBuf>,
+    /// Use only the user's zones.
+    pub replace_zones: bool,
+    pub region: Region,
+}
+
+/// The frontier region: the box the gazetteer is complete for.
+pub fn in_region(lon: f64, lat: f64) -> bool {
+    (38.0..=44.5).contains(&lon) && (32.0..=37.5).contains(&lat)
 }
 
 /// A place mention as the `mentions` layer writes it.
@@ -53,6 +81,7 @@ pub struct MentionRecord {
     pub border_km: f64,
     pub border_side: String,
     pub nearest_crossing: Option<String>,
+    pub in_region: bool,
     #[serde(skip)]
     pub lon: f64,
     #[serde(skip)]
@@ -116,6 +145,22 @@ impl Pipeline {
         Pipeline::new(Gazetteer::bundled()?, ZoneSet::bundled()?)
     }
 
+    /// The pipeline with a user's places, zones and region filter.
+    pub fn with_options(opts: &Options) -> Result<Pipeline> {
+        let gazetteer: &'static Gazetteer = match &opts.gazetteer_extra {
+            // Lives as long as the process, like the bundled one.
+            Some(path) => Box::leak(Box::new(Gazetteer::load_bundled()?.with_extra(path)?)),
+            None => Gazetteer::bundled()?,
+        };
+        let zones = match &opts.zones {
+            Some(path) => ZoneSet::bundled()?.with_user_file(path, opts.replace_zones)?,
+            None => ZoneSet::bundled()?,
+        };
+        let mut p = Pipeline::new(gazetteer, zones)?;
+        p.region = opts.region;
+        Ok(p)
+    }
+
     /// A pipeline over a given gazetteer and zone set.
     pub fn new(gazetteer: &'static Gazetteer, zones: ZoneSet) -> Result<Pipeline> {
         let crossings = (0..gazetteer.places().len() as u32)
@@ -129,6 +174,7 @@ impl Pipeline {
             zones,
             crossings,
             share_cache: RwLock::new(HashMap::new()),
+            region: Region::All,
         })
     }
 
@@ -175,6 +221,12 @@ impl Pipeline {
             });
         }
         mentions.sort_by_key(|m| m.start);
+        if self.region == Region::Frontier {
+            mentions.retain(|m| {
+                let (lon, lat) = self.point_of(m);
+                in_region(lon, lat)
+            });
+        }
         mentions
     }
 
@@ -364,6 +416,7 @@ impl Pipeline {
             border_km: self.border_km(lon, lat),
             border_side: self.border_side(lon, lat, self.border_km(lon, lat), p),
             nearest_crossing: self.nearest_crossing(lon, lat),
+            in_region: in_region(lon, lat),
             lon: round6(lon),
             lat: round6(lat),
         }

@@ -313,3 +313,63 @@ fn geoparse_prints_text_mentions_and_events() {
         assert!(m["lat"].is_number() && m["lon"].is_number());
     }
 }
+
+fn geoparse_mentions(args: &[&str], text: &str) -> Vec<Value> {
+    let out = bin()
+        .arg("geoparse")
+        .args(args)
+        .arg("-")
+        .write_stdin(text)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    v["mentions"].as_array().unwrap().clone()
+}
+
+#[test]
+fn region_frontier_drops_places_outside() {
+    let text = "Talks in Ankara and Washington followed the clashes in Albu Kamal.";
+    let all = geoparse_mentions(&[], text);
+    assert!(all.iter().any(|m| m["in_region"] == false), "{all:?}");
+    let frontier = geoparse_mentions(&["--region", "frontier"], text);
+    assert!(
+        !frontier.is_empty() && frontier.iter().all(|m| m["in_region"] == true),
+        "{frontier:?}"
+    );
+}
+
+#[test]
+fn gazetteer_extra_adds_a_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("extra.csv");
+    let header = bordermap::gazetteer_columns().join(",");
+    std::fs::write(&path, format!("{header}\nmine-checkpoint-7,infrastructure,Checkpoint Seven,حاجز السابع,Checkpoint Seven|حاجز السابع,SY,Deir ez-Zor,,,35.2,40.3,,,my notes\n")).unwrap();
+    let text = "Gunmen attacked Checkpoint Seven at dawn.";
+    assert!(geoparse_mentions(&[], text)
+        .iter()
+        .all(|m| m["place_id"] != "mine-checkpoint-7"));
+    let with = geoparse_mentions(&["--gazetteer-extra", path.to_str().unwrap()], text);
+    assert!(
+        with.iter().any(|m| m["place_id"] == "mine-checkpoint-7"),
+        "{with:?}"
+    );
+    // A bad row is refused with the file, line and column.
+    std::fs::write(
+        &path,
+        format!("{header}\nbad,village,X,س,X,SY,,,,north,40.2,,,mine\n"),
+    )
+    .unwrap();
+    let err = bin()
+        .args(["geoparse", "--gazetteer-extra", path.to_str().unwrap(), "-"])
+        .write_stdin(text)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&err);
+    assert!(err.contains("line 2") && err.contains("`lat`"), "{err}");
+}

@@ -98,7 +98,7 @@ impl DataArgs {
                 RegionArg::Frontier => bordermap::Region::Frontier,
             },
         };
-        Ok(Pipeline::with_options(&opts).context("loading the gazetteer and zones")?)
+        Pipeline::with_options(&opts).context("loading the gazetteer and zones")
     }
 }
 

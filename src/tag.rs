@@ -303,9 +303,10 @@ const PLURAL_KIND_WORDS: [&str; 10] = [
 
 /// The name without a leading kind word, when it has one and a name remains.
 fn strip_kind_word(name: &str) -> Option<&str> {
+    let name = name.trim();
     KIND_WORDS
         .iter()
-        .find_map(|k| name.trim().strip_prefix(k))
+        .find_map(|k| name.strip_prefix(k))
         .map(str::trim)
         .filter(|r| r.chars().count() >= 3)
 }

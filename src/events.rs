@@ -719,6 +719,9 @@ impl Sentence {
 struct Located {
     hit: Hit,
     mention: usize,
+    /// The clauses of the sentence that belong to this trigger when the
+    /// sentence makes several events: its actors are read there.
+    region: Option<(usize, usize)>,
 }
 
 /// Events of one article. `mentions` are the article's resolved place
@@ -940,6 +943,7 @@ impl Doc<'_> {
                 .map(|mention| Located {
                     hit: hits[0],
                     mention,
+                    region: None,
                 })
                 .into_iter()
                 .collect();
@@ -954,9 +958,31 @@ impl Doc<'_> {
                     .filter(|&m| self.owner(st, m, &accepted) == Some(h.start))
                     .collect();
                 let mention = self.best_place(st, h, &own)?;
-                Some(Located { hit: *h, mention })
+                Some(Located {
+                    hit: *h,
+                    mention,
+                    region: Some(self.region(st, h, &accepted)),
+                })
             })
             .collect()
+    }
+
+    /// From the clause of `h` up to the clause of the next accepted trigger
+    /// (from the sentence start for the first one).
+    fn region(&self, st: &Sentence, h: &Hit, accepted: &[Hit]) -> (usize, usize) {
+        let clause_start = |at: usize| match st.clause(at) {
+            0 => 0,
+            c => st.breaks[c - 1],
+        };
+        let first = accepted.iter().all(|a| a.start >= h.start);
+        let from = if first { 0 } else { clause_start(h.start) };
+        let to = accepted
+            .iter()
+            .filter(|a| a.start > h.start)
+            .map(|a| clause_start(a.start))
+            .min()
+            .unwrap_or(usize::MAX);
+        (from, to)
     }
 
     fn separate(&self, st: &Sentence, h: &Hit, accepted: &[Hit]) -> bool {
@@ -1109,7 +1135,14 @@ impl Doc<'_> {
             }
             _ => (row.event_type.clone(), row.sub_event_type.clone()),
         };
-        let mut actors = find_actors_on(&sentence, self.lex, date);
+        let mut actors = Vec::new();
+        if let Some((from, to)) = l.region {
+            let (from, to) = (from.max(s), to.min(e));
+            actors = find_actors_on(&self.text(from, to.max(from)), self.lex, date);
+        }
+        if actors.is_empty() {
+            actors = find_actors_on(&sentence, self.lex, date);
+        }
         if event_type == "Protests" && actors.is_empty() {
             actors.push(CIVILIANS.to_string());
         }
@@ -1909,6 +1942,182 @@ mod tests {
         assert_eq!(got, [("Agreement", 0), ("Arrests", 1)]);
         assert_eq!(evs[0].actors, ["SDF", "ISIS"]);
         assert_eq!(evs[1].date_precision, DatePrecision::Month);
+    }
+
+    #[test]
+    fn shootings_on_civilians_are_violence_against_civilians() {
+        let b = [("البوكمال", Kind::City)];
+        let e = [("Bukamal", Kind::City)];
+        let cases: &[(&str, Places, &str, &str)] = &[
+            (
+                "وأطلق مسلحون مجهولون النار، أمس السبت، على موظف مدني في البوكمال",
+                &b,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "أطلق مسلحون النار على حاجز لقسد في البوكمال",
+                &b,
+                "Battles",
+                "Armed clash",
+            ),
+            (
+                "Gunmen shot dead a schoolteacher in Bukamal",
+                &e,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "Gunmen opened fire on an SDF checkpoint in Bukamal, wounding a civilian",
+                &e,
+                "Battles",
+                "Armed clash",
+            ),
+        ];
+        for (text, places, ty, sub) in cases {
+            let evs = events(text, places, Some(ymd(2021, 5, 2)));
+            let got: Vec<(&str, &str)> = evs
+                .iter()
+                .map(|e| (e.event_type.as_str(), e.sub_event_type.as_str()))
+                .collect();
+            assert_eq!(got, [(*ty, *sub)], "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn new_trigger_families() {
+        let b = [("البوكمال", Kind::City)];
+        let e = [("Bukamal", Kind::City)];
+        let cases: &[(&str, Places, &str)] = &[
+            (
+                "US forces shot down a drone near Bukamal",
+                &e,
+                "Disrupted weapons use",
+            ),
+            (
+                "فككت فرق الهندسة التابعة للجيش العراقي، اليوم، عبوة ناسفة في البوكمال",
+                &b,
+                "Disrupted weapons use",
+            ),
+            (
+                "ولا تزال الحركة ضعيفة عند معبر البوكمال منذ إعادة افتتاحه",
+                &b,
+                "Change to group/activity",
+            ),
+            (
+                "دفع الجيش العراقي بتعزيزات كبيرة إلى البوكمال",
+                &b,
+                "Change to group/activity",
+            ),
+            (
+                "Iraq took custody of 100 ISIS suspects in Bukamal",
+                &e,
+                "Change to group/activity",
+            ),
+            ("A ceasefire was announced in Bukamal", &e, "Agreement"),
+            (
+                "اتفاق لوقف إطلاق النار يقضي بتسليم البوكمال",
+                &b,
+                "Agreement",
+            ),
+            (
+                "Border guards seized 300,000 captagon pills and arrested two smugglers in Bukamal",
+                &e,
+                "Other",
+            ),
+            (
+                "The SDF arrested two smugglers and seized weapons in Bukamal",
+                &e,
+                "Arrests",
+            ),
+            ("اعتصام للأهالي في البوكمال", &b, "Peaceful protest"),
+            (
+                "وتظاهر العشرات في البوكمال احتجاجاً على القصف التركي",
+                &b,
+                "Peaceful protest",
+            ),
+        ];
+        for (text, places, sub) in cases {
+            let evs = events(text, places, Some(ymd(2021, 5, 2)));
+            let got: Vec<&str> = evs.iter().map(|e| e.sub_event_type.as_str()).collect();
+            assert_eq!(got, [*sub], "in {text:?}");
+        }
+        // A negation covers a list of triggers; a claim refers back.
+        let text = "ولم تسجل قوات الحدود أي حالة اعتقال أو تسلل في البوكمال";
+        assert_eq!(events(text, &b, None), vec![]);
+        let text = "ISIS claimed the attack in Bukamal";
+        assert_eq!(events(text, &e, None), vec![]);
+    }
+
+    #[test]
+    fn reference_points_and_between_do_not_locate() {
+        let cases: &[(&str, Places, &str)] = &[
+            (
+                "Fighting flared around al-Shaddadi, south of Hasakah",
+                &[("al-Shaddadi", Kind::Subdistrict), ("Hasakah", Kind::City)],
+                "al-Shaddadi",
+            ),
+            (
+                "انفجار عبوة ناسفة على الطريق بين ذيبان والحوايج بريف دير الزور",
+                &[
+                    ("ذيبان", Kind::Subdistrict),
+                    ("والحوايج", Kind::Village),
+                    ("دير الزور", Kind::City),
+                ],
+                "ذيبان",
+            ),
+            // An actor's name is not a place of the event.
+            (
+                "The Islamic Resistance in Iraq claimed drone strikes on al-Tanf",
+                &[("Iraq", Kind::Country), ("al-Tanf", Kind::Base)],
+                "al-Tanf",
+            ),
+        ];
+        for (text, places, want) in cases {
+            let mut mentions: Vec<Mention> = places
+                .iter()
+                .enumerate()
+                .map(|(i, (s, k))| mention(text, s, i as u32, *k))
+                .collect();
+            for m in &mut mentions {
+                let before: String = text.chars().take(m.start).collect();
+                let last = before.split_whitespace().last().unwrap_or("");
+                m.near = ["of", "جنوبي"].contains(&last);
+                m.countryside = last == "بريف";
+            }
+            let a = Article {
+                text: text.to_string(),
+                ..Default::default()
+            };
+            let evs = extract_events(&a, &mentions, lex());
+            assert_eq!(evs.len(), 1, "in {text:?}");
+            assert_eq!(mentions[evs[0].mention].surface, *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn date_and_actors_from_the_triggers_clause() {
+        let b = [("البوكمال", Kind::City), ("الميادين", Kind::City)];
+        let text = "قصفت مسيرة تركية البوكمال يوم 3 آذار 2021، فيما اعتقلت قسد عناصر من داعش في الميادين في 5 آذار 2021";
+        let evs = events(text, &b, Some(ymd(2021, 3, 10)));
+        let got: Vec<_> = evs.iter().map(|e| (e.date, e.actors.clone())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Some(ymd(2021, 3, 3)),
+                    vec!["Turkish Armed Forces".to_string()]
+                ),
+                (
+                    Some(ymd(2021, 3, 5)),
+                    vec!["SDF".to_string(), "ISIS".to_string()]
+                ),
+            ]
+        );
+        // A clause that is only a date belongs to the trigger next to it.
+        let text = "اعتقلت قسد، أمس السبت، خمسة أشخاص في البوكمال";
+        let evs = events(text, &b[..1], Some(ymd(2021, 5, 2)));
+        assert_eq!(evs[0].date, Some(ymd(2021, 5, 1)));
     }
 
     proptest::proptest! {

@@ -6,8 +6,13 @@
 //! automaton per lexicon; [`Folded`] maps each match back to char offsets.
 //!
 //! An event is read from one sentence: a trigger that no negation cue
-//! governs, located at the most specific place mention of the sentence and
-//! dated by the nearest date written in it (else the publication date).
+//! governs (nor the trigger it is listed with: "no arrest or infiltration"),
+//! located at the most specific place mention of the sentence that is not
+//! part of an actor's name, not the second place of "between X and Y" and
+//! not a mere reference point ("al-Shaddadi, south of Hasakah"), and dated
+//! by the nearest date written in the trigger's clause, else in the
+//! sentence, else the publication date. Rows with an `on_civilians` column
+//! become Violence against civilians when the target named is a civilian.
 //!
 //! ```
 //! use bordermap::{split_sentences, EventLexicon, find_actors};

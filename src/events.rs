@@ -6,8 +6,13 @@
 //! automaton per lexicon; [`Folded`] maps each match back to char offsets.
 //!
 //! An event is read from one sentence: a trigger that no negation cue
-//! governs, located at the most specific place mention of the sentence and
-//! dated by the nearest date written in it (else the publication date).
+//! governs (nor the trigger it is listed with: "no arrest or infiltration"),
+//! located at the most specific place mention of the sentence that is not
+//! part of an actor's name, not the second place of "between X and Y" and
+//! not a mere reference point ("al-Shaddadi, south of Hasakah"), and dated
+//! by the nearest date written in the trigger's clause, else in the
+//! sentence, else the publication date. Rows with an `on_civilians` column
+//! become Violence against civilians when the target named is a civilian.
 //!
 //! ```
 //! use bordermap::{split_sentences, EventLexicon, find_actors};
@@ -39,9 +44,11 @@ const EVENT_TYPES: [&str; 6] = [
 ];
 const NEGATION: &str = "NEGATION";
 
-/// How many words a clause-scoped negation cue, or the second half of an
-/// `A … B` pattern, may reach.
+/// How many words a clause-scoped negation cue may reach.
 const WINDOW_WORDS: usize = 6;
+/// How many words the second half of an `A … B` pattern may lie after the
+/// first ("فككت فرق الهندسة التابعة للجيش العراقي، اليوم، عبوة ناسفة").
+const TAIL_WORDS: usize = 8;
 
 /// The day the Assad government fell; actor names for the Syrian government
 /// switch on it.
@@ -260,7 +267,7 @@ fn at_word_end(text: &str, i: usize) -> bool {
 /// The end of `tail` when it begins one of the next few words after `from`.
 fn find_tail(text: &str, from: usize, tail: &str, prefix: bool) -> Option<usize> {
     let mut i = from;
-    for _ in 0..WINDOW_WORDS {
+    for _ in 0..TAIL_WORDS {
         let s = i + text[i..].find(|c: char| is_word_char(c))?;
         let word = &text[s..word_end(text, s)];
         let ok = ["", "و", "ب", "ل", "ال", "وال", "بال"]
@@ -305,6 +312,9 @@ struct Trigger {
     event_type: String,
     sub_event_type: String,
     priority: i32,
+    /// The `Violence against civilians` sub-event type the row becomes when
+    /// its target is a civilian (optional seventh column).
+    on_civilians: Option<String>,
 }
 
 /// How far a negation cue reaches.
@@ -423,11 +433,17 @@ fn parse_triggers(text: &str) -> Result<TriggerRows, LexiconError> {
                 format!("priority {pri:?} is not a whole number"),
             )
         })?;
+        let on_civilians = cells
+            .get(6)
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .map(str::to_string);
         out.phrases.push(p);
         out.rows.push(Trigger {
             event_type: event_type.to_string(),
             sub_event_type: sub.to_string(),
             priority,
+            on_civilians,
         });
     }
     Ok(out)
@@ -660,8 +676,31 @@ struct Doc<'a> {
     sentences: Vec<(usize, usize)>,
     triggers: Vec<Hit>,
     negations: Vec<Hit>,
+    actors: Vec<Hit>,
     dates: Vec<DateMention>,
 }
+
+/// Words that may stand between a place and the place it is located by
+/// ("X, about 20 km south of Y", "X شمال غربي مدينة Y"), folded.
+const REFERENCE_WORDS: &str = "قرب بالقرب من قريب قريبه محيط بمحيط اطراف باطراف ضواحي شمال جنوب شرق غرب شمالي جنوبي شرقي غربي ريف بريف كم كيلومتر مدينه بلده قريه ناحيه قضاء مخيم نحو \
+    near nearby outskirts of north south east west northeast northwest southeast southwest km kilometres kilometers from about some the town city village outside";
+
+/// Words before an actor that make it the target of an attack, folded.
+const TARGET_WORDS: [&str; 8] = [
+    "علي",
+    "ضد",
+    "on",
+    "at",
+    "against",
+    "targeting",
+    "استهدفت",
+    "استهدف",
+];
+
+/// The event type a trigger row's `on_civilians` sub-type belongs to, and
+/// the actor that selects it (also the actor of a protest with none named).
+const CIVILIAN_TYPE: &str = "Violence against civilians";
+const CIVILIANS: &str = "Civilians";
 
 /// Words that open a new clause ("…, while …").
 const CLAUSE_WORDS: [&str; 6] = ["فيما", "بينما", "وفيما", "وبينما", "while", "whereas"];
@@ -685,6 +724,9 @@ impl Sentence {
 struct Located {
     hit: Hit,
     mention: usize,
+    /// The clauses of the sentence that belong to this trigger when the
+    /// sentence makes several events: its actors are read there.
+    region: Option<(usize, usize)>,
 }
 
 /// Events of one article. `mentions` are the article's resolved place
@@ -701,6 +743,7 @@ pub fn extract_events(article: &Article, mentions: &[Mention], lex: &EventLexico
         sentences: split_sentences(&article.text),
         triggers: lex.triggers.hits(&folded),
         negations: lex.negations.hits(&folded),
+        actors: lex.actors.hits(&folded),
         dates: find_dates(&article.text, article.date),
     };
     let mut seen = HashSet::new();
@@ -724,12 +767,18 @@ pub fn extract_events(article: &Article, mentions: &[Mention], lex: &EventLexico
 impl Doc<'_> {
     fn sentence_events(&self, si: usize) -> Vec<Event> {
         let (s, e) = self.sentences[si];
-        let mut hits: Vec<Hit> = self
-            .triggers
-            .iter()
-            .filter(|h| h.start >= s && h.end <= e && !self.negated(h, s))
-            .copied()
-            .collect();
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut last_negated: Option<&Hit> = None;
+        for h in self.triggers.iter().filter(|h| h.start >= s && h.end <= e) {
+            // "no arrest or infiltration": the negation covers the whole list.
+            let listed = last_negated.is_some_and(|g| self.coordinated(g, h));
+            if listed || self.negated(h, s) {
+                last_negated = Some(h);
+            } else {
+                last_negated = None;
+                hits.push(*h);
+            }
+        }
         let places = self.places(si);
         if hits.is_empty() || places.is_empty() {
             return Vec::new();
@@ -739,7 +788,7 @@ impl Doc<'_> {
         let sentence = Sentence { breaks, places };
         self.locate(&sentence, &hits)
             .into_iter()
-            .map(|l| self.event(si, &l))
+            .map(|l| self.event(si, &sentence, &l))
             .collect()
     }
 
@@ -753,6 +802,7 @@ impl Doc<'_> {
         let (s, e) = self.sentences[si];
         let inside: Vec<usize> = (0..self.mentions.len())
             .filter(|&m| self.mentions[m].start >= s && self.mentions[m].end <= e)
+            .filter(|&m| self.may_locate(m))
             .collect();
         if !inside.is_empty() || si == 0 {
             return inside;
@@ -761,10 +811,77 @@ impl Doc<'_> {
         if self.chars[pe..s].contains(&'\n') {
             return Vec::new();
         }
-        let last = (0..self.mentions.len())
-            .rev()
-            .find(|&m| self.mentions[m].start >= ps && self.mentions[m].end <= pe);
+        let last = (0..self.mentions.len()).rev().find(|&m| {
+            self.mentions[m].start >= ps && self.mentions[m].end <= pe && self.may_locate(m)
+        });
         last.into_iter().collect()
+    }
+
+    /// False for a mention inside an actor's name (the Iraq of "Islamic
+    /// Resistance in Iraq", the Turkey of مسيرة تركية) and for the second
+    /// place of "between X and Y" (the event is coded at X).
+    fn may_locate(&self, m: usize) -> bool {
+        let (ms, me) = self.span(m);
+        if self.actors.iter().any(|a| a.start <= ms && me <= a.end) {
+            return false;
+        }
+        let Some(p) = m.checked_sub(1) else {
+            return true;
+        };
+        let prev = &self.mentions[p];
+        if prev.end > ms {
+            return true;
+        }
+        let gap = fold(&self.text(prev.end, ms));
+        let conj = gap.is_empty() && self.mentions[m].surface.starts_with('و')
+            || matches!(gap.as_str(), "و" | "and" | "&");
+        let before = self.text(prev.start.saturating_sub(30), prev.start);
+        let word = before.split_whitespace().last().map(fold);
+        !(conj && matches!(word.as_deref(), Some("بين" | "وبين" | "between")))
+    }
+
+    /// The original text in the char range `[s, e)`.
+    fn text(&self, s: usize, e: usize) -> String {
+        self.chars[s..e].iter().collect()
+    }
+
+    /// True when mention `m` only says where the mention before it lies
+    /// ("al-Shaddadi, south of Hasakah", "الشدادي جنوبي الحسكة", "مخيم الهول
+    /// بريف الحسكة"): it is marked near/countryside and follows a mention
+    /// finer than a governorate with nothing but direction, distance and
+    /// kind words between.
+    fn reference(&self, m: usize) -> bool {
+        let me = &self.mentions[m];
+        if !(me.near || me.countryside) || m == 0 {
+            return false;
+        }
+        let prev = &self.mentions[m - 1];
+        if prev.end > me.start || rank(prev.kind) >= 4 {
+            return false;
+        }
+        let gap = fold(&self.text(prev.end, me.start));
+        let words: Vec<&str> = gap
+            .split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty())
+            .collect();
+        !words.is_empty()
+            && words.len() <= 7
+            && words.iter().all(|w| {
+                w.chars().all(|c| c.is_ascii_digit()) || REFERENCE_WORDS.split(' ').any(|r| r == *w)
+            })
+    }
+
+    /// True when `h` follows trigger `g` joined by "or"/"and" only
+    /// ("اعتقال أو تسلل", "arrests or raids").
+    fn coordinated(&self, g: &Hit, h: &Hit) -> bool {
+        if g.end > h.start {
+            return false;
+        }
+        let gap = fold(&self.text(g.end, h.start));
+        let words: Vec<&str> = gap.split_whitespace().collect();
+        let or_word = |w: &&str| ["او", "or", "nor", "and", "ولا", "و", "اي", "any"].contains(w);
+        (words.is_empty() && h.conj || words.len() <= 3 && words.iter().any(or_word))
+            && !gap.contains([',', '،', ';', '؛'])
     }
 
     /// True when a negation cue governs the trigger: a sentence-scoped cue
@@ -826,11 +943,12 @@ impl Doc<'_> {
             }
         }
         if accepted.len() == 1 {
-            let mention = self.best_place(&hits[0], &st.places);
+            let mention = self.best_place(st, &hits[0], &st.places);
             return mention
                 .map(|mention| Located {
                     hit: hits[0],
                     mention,
+                    region: None,
                 })
                 .into_iter()
                 .collect();
@@ -844,10 +962,32 @@ impl Doc<'_> {
                     .copied()
                     .filter(|&m| self.owner(st, m, &accepted) == Some(h.start))
                     .collect();
-                let mention = self.best_place(h, &own)?;
-                Some(Located { hit: *h, mention })
+                let mention = self.best_place(st, h, &own)?;
+                Some(Located {
+                    hit: *h,
+                    mention,
+                    region: Some(self.region(st, h, &accepted)),
+                })
             })
             .collect()
+    }
+
+    /// From the clause of `h` up to the clause of the next accepted trigger
+    /// (from the sentence start for the first one).
+    fn region(&self, st: &Sentence, h: &Hit, accepted: &[Hit]) -> (usize, usize) {
+        let clause_start = |at: usize| match st.clause(at) {
+            0 => 0,
+            c => st.breaks[c - 1],
+        };
+        let first = accepted.iter().all(|a| a.start >= h.start);
+        let from = if first { 0 } else { clause_start(h.start) };
+        let to = accepted
+            .iter()
+            .filter(|a| a.start > h.start)
+            .map(|a| clause_start(a.start))
+            .min()
+            .unwrap_or(usize::MAX);
+        (from, to)
     }
 
     fn separate(&self, st: &Sentence, h: &Hit, accepted: &[Hit]) -> bool {
@@ -891,42 +1031,133 @@ impl Doc<'_> {
             .map(|h| h.start)
     }
 
-    /// The most specific place, the nearest to the trigger among equals.
-    fn best_place(&self, h: &Hit, places: &[usize]) -> Option<usize> {
+    /// The most specific place that is not only a reference point for
+    /// another; among equals a plain mention before a `near` one, then one
+    /// in the trigger's clause, then the nearest to the trigger.
+    fn best_place(&self, st: &Sentence, h: &Hit, places: &[usize]) -> Option<usize> {
+        let clause = st.clause(h.start);
         places.iter().copied().min_by_key(|&m| {
+            let me = &self.mentions[m];
             (
-                rank(self.mentions[m].kind),
+                self.reference(m) && places.iter().any(|&p| p < m),
+                // "بريف الحسكة": the countryside of a city is a region.
+                if me.countryside {
+                    rank(me.kind).max(rank(Kind::Region))
+                } else {
+                    rank(me.kind)
+                },
+                me.near,
+                st.clause(me.start) != clause,
                 distance(self.span(m), (h.start, h.end)),
             )
         })
     }
 
-    /// The date written nearest the trigger in the sentence, else the
-    /// publication date.
-    fn date(&self, si: usize, h: &Hit) -> (Option<NaiveDate>, DatePrecision) {
+    /// The date written nearest the trigger in its clause (a clause that is
+    /// only a date, "، أمس السبت،", belongs to its neighbours), else in the
+    /// sentence, else the publication date.
+    fn date(&self, si: usize, st: &Sentence, h: &Hit) -> (Option<NaiveDate>, DatePrecision) {
         let (s, e) = self.sentences[si];
-        self.dates
+        let inside: Vec<&DateMention> = self
+            .dates
             .iter()
             .filter(|d| d.start >= s && d.end <= e)
+            .collect();
+        let clause = st.clause(h.start);
+        let own: Vec<&DateMention> = inside
+            .iter()
+            .copied()
+            .filter(|d| st.clause(d.start) == clause || self.date_only(st, s, e, d))
+            .collect();
+        let pool = if own.is_empty() { inside } else { own };
+        pool.into_iter()
             .min_by_key(|d| distance((d.start, d.end), (h.start, h.end)))
             .map_or((self.article.date, DatePrecision::Article), |d| {
                 (Some(d.date), d.precision)
             })
     }
 
-    fn event(&self, si: usize, l: &Located) -> Event {
+    /// True when the clause holding date `d` says little else ("On Monday,",
+    /// "، اليوم الأحد،").
+    fn date_only(&self, st: &Sentence, s: usize, e: usize, d: &DateMention) -> bool {
+        let c = st.clause(d.start);
+        let from = if c == 0 { s } else { st.breaks[c - 1].max(s) };
+        let to = st.breaks.get(c).copied().unwrap_or(e).min(e);
+        let rest = format!(
+            "{} {}",
+            self.text(from, d.start),
+            self.text(d.end.min(to), to)
+        );
+        rest.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+            <= 2
+    }
+
+    /// True when the first actor named after the trigger (within a few words,
+    /// and not its subject) is civilians, or failing any, the last one named
+    /// just before it: "أطلق مسلحون النار على موظف مدني", "a civilian was shot".
+    fn civilian_target(&self, h: &Hit, s: usize, e: usize) -> bool {
+        let civil = |a: &Hit| self.lex.actor_names[a.phrase] == CIVILIANS;
+        let words = |from: usize, to: usize| self.text(from, to).split_whitespace().count();
+        for a in self
+            .actors
+            .iter()
+            .filter(|a| a.start >= h.end && a.end <= e)
+        {
+            let gap = words(h.end, a.start);
+            if gap > 10 {
+                break;
+            }
+            if civil(a) {
+                return true;
+            }
+            let before = fold(&self.text(h.end, a.start));
+            let aimed = before
+                .split_whitespace()
+                .rev()
+                .take(2)
+                .any(|w| TARGET_WORDS.contains(&w));
+            if aimed || gap > 3 {
+                return false;
+            }
+        }
+        self.actors
+            .iter()
+            .rfind(|a| a.start >= s && a.end <= h.start)
+            .is_some_and(|a| civil(a) && words(a.end, h.start) <= 4)
+    }
+
+    fn event(&self, si: usize, st: &Sentence, l: &Located) -> Event {
         let (s, e) = self.sentences[si];
-        let (date, date_precision) = self.date(si, &l.hit);
+        let (date, date_precision) = self.date(si, st, &l.hit);
         let sentence: String = self.chars[s..e].iter().collect();
         let m = &self.mentions[l.mention];
         let row = self.row(&l.hit);
+        let (event_type, sub_event_type) = match &row.on_civilians {
+            Some(sub) if self.civilian_target(&l.hit, s, e) => {
+                (CIVILIAN_TYPE.to_string(), sub.clone())
+            }
+            _ => (row.event_type.clone(), row.sub_event_type.clone()),
+        };
+        let mut actors = Vec::new();
+        if let Some((from, to)) = l.region {
+            let (from, to) = (from.max(s), to.min(e));
+            actors = find_actors_on(&self.text(from, to.max(from)), self.lex, date);
+        }
+        if actors.is_empty() {
+            actors = find_actors_on(&sentence, self.lex, date);
+        }
+        if event_type == "Protests" && actors.is_empty() {
+            actors.push(CIVILIANS.to_string());
+        }
         Event {
             mention: l.mention,
             date,
             date_precision,
-            event_type: row.event_type.clone(),
-            sub_event_type: row.sub_event_type.clone(),
-            actors: find_actors_on(&sentence, self.lex, date),
+            event_type,
+            sub_event_type,
+            actors,
             geo_precision: if m.near || m.countryside {
                 2
             } else {
@@ -1716,6 +1947,182 @@ mod tests {
         assert_eq!(got, [("Agreement", 0), ("Arrests", 1)]);
         assert_eq!(evs[0].actors, ["SDF", "ISIS"]);
         assert_eq!(evs[1].date_precision, DatePrecision::Month);
+    }
+
+    #[test]
+    fn shootings_on_civilians_are_violence_against_civilians() {
+        let b = [("البوكمال", Kind::City)];
+        let e = [("Bukamal", Kind::City)];
+        let cases: &[(&str, Places, &str, &str)] = &[
+            (
+                "وأطلق مسلحون مجهولون النار، أمس السبت، على موظف مدني في البوكمال",
+                &b,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "أطلق مسلحون النار على حاجز لقسد في البوكمال",
+                &b,
+                "Battles",
+                "Armed clash",
+            ),
+            (
+                "Gunmen shot dead a schoolteacher in Bukamal",
+                &e,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "Gunmen opened fire on an SDF checkpoint in Bukamal, wounding a civilian",
+                &e,
+                "Battles",
+                "Armed clash",
+            ),
+        ];
+        for (text, places, ty, sub) in cases {
+            let evs = events(text, places, Some(ymd(2021, 5, 2)));
+            let got: Vec<(&str, &str)> = evs
+                .iter()
+                .map(|e| (e.event_type.as_str(), e.sub_event_type.as_str()))
+                .collect();
+            assert_eq!(got, [(*ty, *sub)], "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn new_trigger_families() {
+        let b = [("البوكمال", Kind::City)];
+        let e = [("Bukamal", Kind::City)];
+        let cases: &[(&str, Places, &str)] = &[
+            (
+                "US forces shot down a drone near Bukamal",
+                &e,
+                "Disrupted weapons use",
+            ),
+            (
+                "فككت فرق الهندسة التابعة للجيش العراقي، اليوم، عبوة ناسفة في البوكمال",
+                &b,
+                "Disrupted weapons use",
+            ),
+            (
+                "ولا تزال الحركة ضعيفة عند معبر البوكمال منذ إعادة افتتاحه",
+                &b,
+                "Change to group/activity",
+            ),
+            (
+                "دفع الجيش العراقي بتعزيزات كبيرة إلى البوكمال",
+                &b,
+                "Change to group/activity",
+            ),
+            (
+                "Iraq took custody of 100 ISIS suspects in Bukamal",
+                &e,
+                "Change to group/activity",
+            ),
+            ("A ceasefire was announced in Bukamal", &e, "Agreement"),
+            (
+                "اتفاق لوقف إطلاق النار يقضي بتسليم البوكمال",
+                &b,
+                "Agreement",
+            ),
+            (
+                "Border guards seized 300,000 captagon pills and arrested two smugglers in Bukamal",
+                &e,
+                "Other",
+            ),
+            (
+                "The SDF arrested two smugglers and seized weapons in Bukamal",
+                &e,
+                "Arrests",
+            ),
+            ("اعتصام للأهالي في البوكمال", &b, "Peaceful protest"),
+            (
+                "وتظاهر العشرات في البوكمال احتجاجاً على القصف التركي",
+                &b,
+                "Peaceful protest",
+            ),
+        ];
+        for (text, places, sub) in cases {
+            let evs = events(text, places, Some(ymd(2021, 5, 2)));
+            let got: Vec<&str> = evs.iter().map(|e| e.sub_event_type.as_str()).collect();
+            assert_eq!(got, [*sub], "in {text:?}");
+        }
+        // A negation covers a list of triggers; a claim refers back.
+        let text = "ولم تسجل قوات الحدود أي حالة اعتقال أو تسلل في البوكمال";
+        assert_eq!(events(text, &b, None), vec![]);
+        let text = "ISIS claimed the attack in Bukamal";
+        assert_eq!(events(text, &e, None), vec![]);
+    }
+
+    #[test]
+    fn reference_points_and_between_do_not_locate() {
+        let cases: &[(&str, Places, &str)] = &[
+            (
+                "Fighting flared around al-Shaddadi, south of Hasakah",
+                &[("al-Shaddadi", Kind::Subdistrict), ("Hasakah", Kind::City)],
+                "al-Shaddadi",
+            ),
+            (
+                "انفجار عبوة ناسفة على الطريق بين ذيبان والحوايج بريف دير الزور",
+                &[
+                    ("ذيبان", Kind::Subdistrict),
+                    ("والحوايج", Kind::Village),
+                    ("دير الزور", Kind::City),
+                ],
+                "ذيبان",
+            ),
+            // An actor's name is not a place of the event.
+            (
+                "The Islamic Resistance in Iraq claimed drone strikes on al-Tanf",
+                &[("Iraq", Kind::Country), ("al-Tanf", Kind::Base)],
+                "al-Tanf",
+            ),
+        ];
+        for (text, places, want) in cases {
+            let mut mentions: Vec<Mention> = places
+                .iter()
+                .enumerate()
+                .map(|(i, (s, k))| mention(text, s, i as u32, *k))
+                .collect();
+            for m in &mut mentions {
+                let before: String = text.chars().take(m.start).collect();
+                let last = before.split_whitespace().last().unwrap_or("");
+                m.near = ["of", "جنوبي"].contains(&last);
+                m.countryside = last == "بريف";
+            }
+            let a = Article {
+                text: text.to_string(),
+                ..Default::default()
+            };
+            let evs = extract_events(&a, &mentions, lex());
+            assert_eq!(evs.len(), 1, "in {text:?}");
+            assert_eq!(mentions[evs[0].mention].surface, *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn date_and_actors_from_the_triggers_clause() {
+        let b = [("البوكمال", Kind::City), ("الميادين", Kind::City)];
+        let text = "قصفت مسيرة تركية البوكمال يوم 3 آذار 2021، فيما اعتقلت قسد عناصر من داعش في الميادين في 5 آذار 2021";
+        let evs = events(text, &b, Some(ymd(2021, 3, 10)));
+        let got: Vec<_> = evs.iter().map(|e| (e.date, e.actors.clone())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Some(ymd(2021, 3, 3)),
+                    vec!["Turkish Armed Forces".to_string()]
+                ),
+                (
+                    Some(ymd(2021, 3, 5)),
+                    vec!["SDF".to_string(), "ISIS".to_string()]
+                ),
+            ]
+        );
+        // A clause that is only a date belongs to the trigger next to it.
+        let text = "اعتقلت قسد، أمس السبت، خمسة أشخاص في البوكمال";
+        let evs = events(text, &b[..1], Some(ymd(2021, 5, 2)));
+        assert_eq!(evs[0].date, Some(ymd(2021, 5, 1)));
     }
 
     proptest::proptest! {

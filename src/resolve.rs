@@ -57,6 +57,8 @@ struct Ctx {
     list_peers: Vec<usize>,
     /// A span that names the same place (`Qahtaniyah (Tirbespî)`).
     alias: Option<usize>,
+    /// The name as matched, folded, without clitics.
+    name: String,
     /// Written like a feminine adjective (`سورية`, `تركية` after a noun):
     /// a country only after a preposition or with a clitic.
     adjective_form: bool,
@@ -159,6 +161,7 @@ impl Resolver {
             }
             c.container = container_of(hay, spans, i, gaz, tagger);
             c.adjective_form = adjective_form(hay, s);
+            c.name = hay[s.name_fstart..s.fend].to_string();
             out.push(c);
         }
         link_neighbours(hay, spans, &mut out);
@@ -430,6 +433,12 @@ fn anchors(cands: &[Vec<u32>], ctx: &[Ctx], gaz: &Gazetteer) -> Anchors {
         if p.needs_context && !ctx[i].own_cue {
             continue;
         }
+        // A small village is evidence only once something else vouches for
+        // it; otherwise ordinary words that are village names (تحت، الركن)
+        // would vouch for each other.
+        if is_small_village(p) && !ctx[i].own_cue {
+            continue;
+        }
         match p.kind {
             Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::Region => {
                 a.areas.push((i, unique))
@@ -439,6 +448,29 @@ fn anchors(cands: &[Vec<u32>], ctx: &[Ctx], gaz: &Gazetteer) -> Anchors {
         }
     }
     a
+}
+
+/// The place's own Arabic name without a kind word and without ال, when
+/// it has the article: `ناحية العلم` → `علم`.
+fn primary_without_article(p: &Place) -> Option<String> {
+    let f = fold(&p.name_ar);
+    let f = [
+        "ناحيه ",
+        "قضاء ",
+        "محافظه ",
+        "مدينه ",
+        "بلده ",
+        "قريه ",
+        "مركز ",
+    ]
+    .iter()
+    .find_map(|k| f.strip_prefix(k))
+    .unwrap_or(&f);
+    f.strip_prefix("ال").map(str::to_string)
+}
+
+fn is_small_village(p: &Place) -> bool {
+    p.kind == Kind::Village && p.population.unwrap_or(0) < 5_000
 }
 
 /// The one place a candidate list means, when all its candidates are the
@@ -630,9 +662,20 @@ fn choose(
             }
             let ev = evidence(i, p, cands, ctx, anchors, gaz);
             // Words that are also place names need strong evidence; small
-            // villages at least the article naming their area.
-            let small = p.kind == Kind::Village && p.population.unwrap_or(0) < 5_000;
-            if (p.needs_context && !ev.strong) || (small && !ev.strong && !ev.weak) {
+            // villages at least the article naming their area, unless the
+            // name is one short word (تحت، واسعة، تلك are villages too).
+            let name = &ctx[i].name;
+            let one_word = !name.contains(' ');
+            let short = one_word && name.chars().count() <= 5;
+            // "علم" for the town العلم: press Arabic keeps the article, so a
+            // bare one-word alias is more likely an ordinary word.
+            let bare_alias = one_word
+                && name.chars().next().is_some_and(crate::normalise::is_arabic)
+                && !name.starts_with("ال")
+                && primary_without_article(p).as_deref() == Some(name.as_str());
+            if ((p.needs_context || bare_alias) && !ev.strong)
+                || (is_small_village(p) && !ev.strong && !(ev.weak && !short))
+            {
                 return None;
             }
             let ev = ev.score;

@@ -620,7 +620,7 @@ mod tests {
 
     use DatePrecision::{Day, Month, Year};
 
-    /// Publication date of the seed article (a Sunday).
+    /// A Sunday, the publication date the seed article implies.
     const SEED_PUB: (i32, u32, u32) = (2021, 5, 2);
 
     #[test]
@@ -628,19 +628,19 @@ mod tests {
         let cases: &[(&str, &str, &str, DatePrecision)] = &[
             // Arabic                                       surface                date
             (
-                "كشف مصدر أمني عراقي، أمس السبت، وجود تنسيق",
+                "أفاد مسؤول محلي، أمس السبت، بوقوع اشتباك",
                 "أمس السبت",
                 "2021-05-01",
                 Day,
             ),
             (
-                "وفي 26 آذار الماضي، أعلنت السلطات",
+                "وفي 26 آذار الماضي، بدأت أعمال البناء",
                 "26 آذار الماضي",
                 "2021-03-26",
                 Day,
             ),
             (
-                "منذ إعادة افتتاحه رسمياً في أيلول 2019، فيما",
+                "منذ افتتاحه مجدداً في أيلول 2019، بينما",
                 "في أيلول 2019",
                 "2019-09-01",
                 Month,

@@ -50,6 +50,7 @@ mod batch;
 mod error;
 mod gazetteer;
 mod geometry;
+mod html;
 mod pipeline;
 mod read;
 mod resolve;
@@ -57,7 +58,7 @@ mod tag;
 mod write;
 mod zones;
 
-pub use batch::{run_map, MapConfig};
+pub use batch::{run_map, run_stream, MapConfig, CHUNK};
 pub use error::{Error, Result};
 pub use gazetteer::{Gazetteer, Place};
 
@@ -67,11 +68,14 @@ pub fn gazetteer_columns() -> &'static [&'static str] {
 }
 pub use geometry::{distance_to_line_km, haversine_km};
 pub use pipeline::{geoparse_json, ArticleResult, EventRecord, MentionRecord, Pipeline};
-pub use read::{discover, parse_date, read_input, Input, Problem, ReadOutcome, Severity};
+pub use read::{
+    discover, parse_date, read_input, CsvColumns, Input, Job, Problem, ReadOutcome, Reader,
+    Severity,
+};
 pub use resolve::Resolver;
 pub use tag::{Span, Tagger};
 pub use write::{
     collection, gazetteer_csv, gazetteer_features, point_feature, write_atomic, write_layers,
-    zone_feature, Report, ReportItem,
+    zone_feature, FeatureLines, LayerWriter, Report, ReportItem,
 };
 pub use zones::{controller_name, Control, ControlPoint, Zone, ZoneSet, CONTROLLERS};

@@ -9,13 +9,16 @@
 //!
 //! | stage | module | what it does |
 //! | --- | --- | --- |
-//! | read | `read` | files, folders and JSONL records → [`Article`] |
+//! | read | `read`, `html` | files, folders, JSONL/CSV records, web pages, in any usual encoding → [`Article`], streamed as [`Job`]s |
 //! | normalise | `normalise` | fold text for matching, keep offsets → [`Folded`] |
 //! | tag | `tag` | find gazetteer names with clitics and word boundaries → candidate spans |
 //! | resolve | `resolve` | choose one place per span, with a confidence → [`Mention`] |
 //! | events | `events` | sentences, triggers, actors, dates → [`Event`] |
 //! | zones | `zones` | zone of control on the event date, distance to the border |
-//! | write | `write` | GeoJSON layers and `report.json`, written atomically |
+//! | write | `write` | GeoJSON layers and `report.json`, streamed to temporary files, renamed at the end |
+//!
+//! [`run_map`] (module `batch`) drives a run: chunks of jobs through the
+//! stages in parallel, results in input order, memory bounded by a chunk.
 //!
 //! [`Pipeline`] ties them together; the `bordermap` binary is a thin layer
 //! over it.

@@ -7,7 +7,8 @@
 //! names (`Tagger::bare_scan` over `Folded::new(text)`, one thread).
 //!
 //! ```sh
-//! cargo bench --bench throughput                 # 64 MB corpus
+//! cargo bench --bench throughput                 # 64 MB corpus, dates over 14 years
+//! BENCH_DATES=84 cargo bench --bench throughput  # only 84 distinct dates
 //! BENCH_MB=200 cargo bench --bench throughput    # bigger
 //! # only write a corpus (e.g. to measure peak memory with /usr/bin/time -v):
 //! cargo bench --bench throughput -- --generate /tmp/corpus.jsonl --mb 1024
@@ -41,7 +42,7 @@ fn example_texts() -> Vec<String> {
 }
 
 /// Writes at least `mb` MB of JSONL records; returns (bytes, records).
-fn generate(path: &Path, mb: u64) -> (u64, u64) {
+fn generate(path: &Path, mb: u64, days: u64) -> (u64, u64) {
     let texts = example_texts();
     let n = texts.len();
     let mut w = std::io::BufWriter::new(std::fs::File::create(path).expect("corpus file"));
@@ -51,12 +52,11 @@ fn generate(path: &Path, mb: u64) -> (u64, u64) {
         // An article, and the first paragraph of another one after it.
         let extra = texts[(k * 7 + 3) % n].split("\n\n").next().unwrap_or("");
         let text = format!("{}\n\n{extra}", texts[k % n]);
-        let date = format!(
-            "{}-{:02}-{:02}",
-            2012 + (k * 5) % 14,
-            1 + (k * 7) % 12,
-            1 + (k * 11) % 28
-        );
+        // Dates over 14 years, as in a real multi-year archive (BENCH_DATES
+        // distinct days; fewer days make the pipeline's per-date caches hit).
+        let date = chrono::NaiveDate::from_ymd_opt(2012, 1, 1)
+            .and_then(|d| d.checked_add_days(chrono::Days::new((k as u64 * 37) % days)))
+            .map(|d| d.to_string());
         let rec = serde_json::json!({"id": format!("bench-{i:07}"), "date": date, "text": text});
         let line = format!("{rec}\n");
         w.write_all(line.as_bytes()).expect("write corpus");
@@ -94,17 +94,24 @@ fn main() {
         .or_else(|| std::env::var("BENCH_MB").ok())
         .and_then(|s| s.parse().ok())
         .unwrap_or(64);
+    let days: u64 = std::env::var("BENCH_DATES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5113)
+        .max(1);
     if let Some(path) = arg("--generate") {
-        let (bytes, n) = generate(Path::new(&path), mb);
+        let (bytes, n) = generate(Path::new(&path), mb, days);
         println!("wrote {path}: {n} records, {:.1} MB", bytes as f64 / 1e6);
         return;
     }
     let tmp = tempfile::tempdir().expect("temp dir");
     let corpus = tmp.path().join("corpus.jsonl");
-    let (bytes, n) = generate(&corpus, mb);
+    let (bytes, n) = generate(&corpus, mb, days);
     let mb_f = bytes as f64 / 1e6;
     let threads = rayon::current_num_threads();
-    println!("corpus: {n} articles, {mb_f:.1} MB (JSONL), {threads} threads");
+    println!(
+        "corpus: {n} articles, {mb_f:.1} MB (JSONL), dates over {days} days, {threads} threads"
+    );
 
     let t = Instant::now();
     let pipeline = Pipeline::bundled().expect("bundled pipeline");

@@ -2,7 +2,7 @@
 //! the library, maps errors to exit codes (0 all read, 1 some inputs not
 //! read, 2 usage error or nothing written).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,17 +21,28 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Read articles (files, folders, JSONL) and write GeoJSON layers.
+    /// Read articles (files, folders, JSONL, CSV, web pages) and write GeoJSON layers.
     ///
     /// Example: bordermap map examples/articles --out out
+    ///
+    /// In a pipeline: cat feed.jsonl | bordermap map - --format jsonl > results.jsonl
     Map {
-        /// Files or folders to read; folders are walked recursively.
-        /// Reads .txt/.md (optional --- front matter), .json and .jsonl/.ndjson.
+        /// Files or folders to read, or - for standard input; folders are
+        /// walked recursively. Reads .txt/.md (optional --- front matter),
+        /// .html/.htm, .json, .jsonl/.ndjson and .csv (a `text` column).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Folder to write the layers into (created if missing).
+        /// Folder to write the layers into (created if missing); needed
+        /// unless --format jsonl.
         #[arg(long, short)]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        /// `geojson`: the layers in --out. `jsonl`: one JSON result per
+        /// article on standard output (as `geoparse` prints, on one line).
+        #[arg(long, value_parser = ["geojson", "jsonl"], default_value = "geojson")]
+        format: String,
+        /// No progress bar and no summary line (problems are still listed).
+        #[arg(long, short)]
+        quiet: bool,
         /// Overwrite the layers in an existing, non-empty --out folder.
         #[arg(long)]
         force: bool,
@@ -166,28 +177,43 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Map {
             inputs,
             out,
+            format,
+            quiet,
             force,
             date,
             data,
         } => {
+            let jsonl = format == "jsonl";
+            let Some(out) = out.or_else(|| jsonl.then(PathBuf::new)) else {
+                eprintln!("bordermap: map needs --out DIR for the layers (or --format jsonl to write results to standard output)");
+                return Ok(ExitCode::from(2));
+            };
             let pipeline = data.pipeline()?;
             let cfg = MapConfig {
                 inputs,
                 out: out.clone(),
                 force,
                 date,
+                progress: !quiet && std::io::stderr().is_terminal(),
             };
-            let report = run_map(&pipeline, &cfg)?;
-            eprintln!(
-                "bordermap: {} inputs, {} articles, {} mentions, {} events, {} skipped, {} errors → {}",
-                report.inputs,
-                report.articles,
-                report.mentions,
-                report.events,
-                report.skipped.len(),
-                report.errors.len(),
-                out.display()
-            );
+            let report = if jsonl {
+                let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                bordermap::run_stream(&pipeline, &cfg, &mut stdout)?
+            } else {
+                run_map(&pipeline, &cfg)?
+            };
+            if !quiet {
+                eprintln!(
+                    "bordermap: {} inputs, {} articles, {} mentions, {} events, {} skipped, {} errors → {}",
+                    report.inputs,
+                    report.articles,
+                    report.mentions,
+                    report.events,
+                    report.skipped.len(),
+                    report.errors.len(),
+                    if jsonl { "standard output".into() } else { out.display().to_string() }
+                );
+            }
             for p in report.skipped.iter().chain(&report.errors) {
                 match p.line {
                     Some(l) => eprintln!("  {}:{l}: {}", p.path, p.reason),

@@ -52,6 +52,7 @@ mod error;
 mod gazetteer;
 mod geometry;
 mod pipeline;
+mod query;
 mod read;
 mod resolve;
 mod tag;
@@ -71,6 +72,7 @@ pub use geometry::{distance_to_line_km, haversine_km};
 pub use pipeline::{
     geoparse_json, in_region, ArticleResult, EventRecord, MentionRecord, Options, Pipeline, Region,
 };
+pub use query::{write_counts, CountBy, Format, Layer, Query, QuerySpec};
 pub use read::{discover, parse_date, read_input, Input, Problem, ReadOutcome, Severity};
 pub use resolve::Resolver;
 pub use tag::{Span, Tagger};

@@ -7,7 +7,9 @@
 //! [`Error::Usage`] that says what to change. A [`Layer`] is the parsed layer
 //! with an R-tree over its points; [`Layer::select`] uses the tree for the
 //! spatial candidates (envelope query), then the exact test (point in
-//! polygon, great-circle distance), then the attribute filters. Every filter
+//! polygon — through a grid of cells known inside or outside, `geo`'s test
+//! for the cells an edge crosses — and great-circle distance), then the
+//! attribute filters, compared once per distinct value. Every filter
 //! narrows (they combine with AND); the result keeps the layer's order.
 //!
 //! ## How names are resolved
@@ -38,7 +40,7 @@ use chrono::NaiveDate;
 use geo::{Area, BoundingRect, Contains, MultiPolygon, Point};
 use rstar::primitives::GeomWithData;
 use rstar::{RTree, AABB};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -504,49 +506,177 @@ fn collect_polygons(g: &geojson::Geometry, out: &mut Vec<geo::Polygon<f64>>) {
     }
 }
 
-/// One event of a layer: its point, its properties unchanged, and the values
-/// the filters read most, parsed once.
+/// Properties the filters and `--count-by` read, interned per layer.
+const FIELDS: [&str; 9] = [
+    "border_side",
+    "controller",
+    "event_type",
+    "sub_event_type",
+    "actors",
+    "article",
+    "admin1",
+    "admin2",
+    "country",
+];
+const F_SIDE: usize = 0;
+const F_CONTROLLER: usize = 1;
+const F_TYPE: usize = 2;
+const F_SUB_TYPE: usize = 3;
+const F_ACTORS: usize = 4;
+const F_ARTICLE: usize = 5;
+const F_ADMIN1: usize = 6;
+const F_ADMIN2: usize = 7;
+const F_COUNTRY: usize = 8;
+/// No value (null or missing).
+const NONE: u32 = u32::MAX;
+
+/// One event of a layer: where its feature is in the source text, its point,
+/// and the values the filters read, parsed once.
 #[derive(Debug, Clone)]
 struct Row {
+    start: usize,
+    end: usize,
     lon: f64,
     lat: f64,
-    id: Option<Value>,
-    props: Map<String, Value>,
-    date: Option<NaiveDate>,
-    border_km: Option<f64>,
+    /// Days since 0001-01-01 (`chrono`'s CE day count); `i32::MIN` when none.
+    date: i32,
+    /// NaN when the feature has no `border_km`.
+    border_km: f32,
+    /// 0 when the feature has no `geo_precision`.
+    geo_precision: u8,
+    /// Index into the pool of each of [`FIELDS`], or [`NONE`].
+    fields: [u32; FIELDS.len()],
+}
+
+/// The distinct values of one property.
+#[derive(Debug, Default)]
+struct Pool {
+    values: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl Pool {
+    fn intern(&mut self, v: Option<&str>) -> u32 {
+        let Some(v) = v else { return NONE };
+        if let Some(&id) = self.ids.get(v) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(v.to_string());
+        self.ids.insert(v.to_string(), id);
+        id
+    }
+
+    /// Which values pass `test`, by id.
+    fn matching(&self, test: impl Fn(&str) -> bool) -> Vec<bool> {
+        self.values.iter().map(|v| test(v)).collect()
+    }
 }
 
 type Entry = GeomWithData<[f64; 2], usize>;
 
-/// A parsed `events.geojson` with an R-tree over its points.
+/// A parsed `events.geojson` with an R-tree over its points. The source text
+/// is kept: the features written out are the bytes read in.
 #[derive(Debug)]
 pub struct Layer {
+    text: String,
     rows: Vec<Row>,
+    pools: Vec<Pool>,
     tree: RTree<Entry>,
 }
 
 #[derive(Deserialize)]
-struct RawCollection {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    features: Vec<RawFeature>,
+struct RawCollection<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    features: Vec<&'a serde_json::value::RawValue>,
 }
 
 #[derive(Deserialize)]
-struct RawFeature {
-    #[serde(default)]
-    id: Option<Value>,
-    geometry: Option<RawGeometry>,
-    #[serde(default)]
-    properties: Option<Map<String, Value>>,
+struct LiteFeature<'a> {
+    #[serde(borrow)]
+    geometry: Option<LiteGeometry<'a>>,
+    #[serde(default, borrow)]
+    properties: Option<LiteProps<'a>>,
 }
 
 #[derive(Deserialize)]
-struct RawGeometry {
-    #[serde(rename = "type")]
-    kind: String,
-    coordinates: Value,
+struct LiteGeometry<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    coordinates: Option<&'a serde_json::value::RawValue>,
+}
+
+type Text<'a> = Option<std::borrow::Cow<'a, str>>;
+
+#[derive(Deserialize, Default)]
+struct LiteProps<'a> {
+    #[serde(default, borrow)]
+    date: Text<'a>,
+    #[serde(default)]
+    border_km: Option<f64>,
+    #[serde(default)]
+    geo_precision: Option<u64>,
+    #[serde(default, borrow)]
+    border_side: Text<'a>,
+    #[serde(default, borrow)]
+    controller: Text<'a>,
+    #[serde(default, borrow)]
+    event_type: Text<'a>,
+    #[serde(default, borrow)]
+    sub_event_type: Text<'a>,
+    #[serde(default, borrow)]
+    actors: Text<'a>,
+    #[serde(default, borrow)]
+    article: Text<'a>,
+    #[serde(default, borrow)]
+    admin1: Text<'a>,
+    #[serde(default, borrow)]
+    admin2: Text<'a>,
+    #[serde(default, borrow)]
+    country: Text<'a>,
+}
+
+/// One feature, read: its span in the text, point and filter values.
+struct Parsed<'a> {
+    start: usize,
+    end: usize,
+    lon: f64,
+    lat: f64,
+    props: LiteProps<'a>,
+}
+
+fn parse_feature<'a>(
+    text: &str,
+    i: usize,
+    raw: &'a serde_json::value::RawValue,
+) -> Result<Parsed<'a>> {
+    let src = raw.get();
+    let start = src.as_ptr() as usize - text.as_ptr() as usize;
+    let f: LiteFeature = serde_json::from_str(src)
+        .map_err(|e| usage(format!("feature {i}: {e}; fix the feature or rerun `map`")))?;
+    let point = match &f.geometry {
+        Some(g) if g.kind == "Point" => g
+            .coordinates
+            .and_then(|c| serde_json::from_str::<Vec<f64>>(c.get()).ok())
+            .filter(|c| c.len() >= 2)
+            .map(|c| (c[0], c[1])),
+        _ => None,
+    };
+    let (lon, lat) = point.ok_or_else(|| {
+        usage(format!(
+            "feature {i} has no Point geometry; query reads point layers such as events.geojson"
+        ))
+    })?;
+    Ok(Parsed {
+        start,
+        end: start + src.len(),
+        lon,
+        lat,
+        props: f.properties.unwrap_or_default(),
+    })
 }
 
 impl Layer {
@@ -571,55 +701,81 @@ impl Layer {
             }));
         }
         let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-        Layer::from_json(&text).map_err(|e| usage(format!("{}: {e}", file.display())))
+        Layer::from_json(text).map_err(|e| usage(format!("{}: {e}", file.display())))
     }
 
     /// Parses a FeatureCollection of Point features and indexes it.
-    pub fn from_json(text: &str) -> Result<Layer> {
-        let raw: RawCollection = serde_json::from_str(text).map_err(|e| {
-            usage(format!(
-                "not a GeoJSON FeatureCollection ({e}); give the events.geojson written by `bordermap map`"
-            ))
-        })?;
-        if raw.kind != "FeatureCollection" {
-            return Err(usage(format!(
-                "a GeoJSON {}, not a FeatureCollection; give the events.geojson written by `bordermap map`",
-                raw.kind
-            )));
-        }
-        let mut rows = Vec::with_capacity(raw.features.len());
-        for (i, f) in raw.features.into_iter().enumerate() {
-            let (lon, lat) = match &f.geometry {
-                Some(g) if g.kind == "Point" => point_of(&g.coordinates),
-                _ => None,
-            }
-            .ok_or_else(|| {
+    pub fn from_json(text: impl Into<String>) -> Result<Layer> {
+        use rayon::prelude::*;
+        let text: String = text.into();
+        let (rows, pools) = {
+            let raw: RawCollection = serde_json::from_str(&text).map_err(|e| {
                 usage(format!(
-                    "feature {i} has no Point geometry; query reads point layers such as events.geojson"
+                    "not a GeoJSON FeatureCollection ({e}); give the events.geojson written by `bordermap map`"
                 ))
             })?;
-            let props = f.properties.unwrap_or_default();
-            let date = props
-                .get("date")
-                .and_then(Value::as_str)
-                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-            let border_km = props.get("border_km").and_then(Value::as_f64);
-            rows.push(Row {
-                lon,
-                lat,
-                id: f.id,
-                props,
-                date,
-                border_km,
-            });
-        }
+            if raw.kind != "FeatureCollection" {
+                return Err(usage(format!(
+                    "a GeoJSON {}, not a FeatureCollection; give the events.geojson written by `bordermap map`",
+                    raw.kind
+                )));
+            }
+            let parsed: Vec<Parsed> = raw
+                .features
+                .par_iter()
+                .enumerate()
+                .map(|(i, f)| parse_feature(&text, i, f))
+                .collect::<Result<_>>()?;
+            let mut pools: Vec<Pool> = FIELDS.iter().map(|_| Pool::default()).collect();
+            let rows: Vec<Row> = parsed
+                .into_iter()
+                .map(|p| {
+                    let pr = &p.props;
+                    let values = [
+                        &pr.border_side,
+                        &pr.controller,
+                        &pr.event_type,
+                        &pr.sub_event_type,
+                        &pr.actors,
+                        &pr.article,
+                        &pr.admin1,
+                        &pr.admin2,
+                        &pr.country,
+                    ];
+                    let mut fields = [NONE; FIELDS.len()];
+                    for (k, v) in values.iter().enumerate() {
+                        fields[k] = pools[k].intern(v.as_deref());
+                    }
+                    let date = pr
+                        .date
+                        .as_deref()
+                        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                        .map_or(i32::MIN, |d| chrono::Datelike::num_days_from_ce(&d));
+                    Row {
+                        start: p.start,
+                        end: p.end,
+                        lon: p.lon,
+                        lat: p.lat,
+                        date,
+                        border_km: pr.border_km.map_or(f32::NAN, |k| k as f32),
+                        geo_precision: pr
+                            .geo_precision
+                            .map_or(0, |n| u8::try_from(n).unwrap_or(u8::MAX)),
+                        fields,
+                    }
+                })
+                .collect();
+            (rows, pools)
+        };
         let entries = rows
             .iter()
             .enumerate()
             .map(|(i, r)| GeomWithData::new([r.lon, r.lat], i))
             .collect();
         Ok(Layer {
+            text,
             rows,
+            pools,
             tree: RTree::bulk_load(entries),
         })
     }
@@ -634,14 +790,11 @@ impl Layer {
         self.rows.is_empty()
     }
 
-    /// The properties of event `i`.
-    pub fn properties(&self, i: usize) -> &Map<String, Value> {
-        &self.rows[i].props
-    }
-
     /// Indexes of the events that pass every filter of `q`, in layer order.
     /// `g` supplies the border for events without `border_km`/`border_side`.
     pub fn select(&self, q: &Query, g: &Gazetteer) -> Vec<usize> {
+        let m = Matchers::new(self, q);
+        let shapes: Vec<Prepared> = q.areas.iter().map(Prepared::new).collect();
         let envelope = q.areas.iter().filter_map(envelope_of).reduce(|a, b| {
             [
                 a[0].max(b[0]),
@@ -650,7 +803,8 @@ impl Layer {
                 a[3].min(b[3]),
             ]
         });
-        let candidates: Vec<usize> = match envelope {
+        let keep = |&i: &usize| self.keep(&self.rows[i], q, &m, &shapes, g);
+        match envelope {
             Some(e) if e[0] > e[2] || e[1] > e[3] => Vec::new(),
             Some(e) => {
                 let mut v: Vec<usize> = self
@@ -659,83 +813,73 @@ impl Layer {
                     .map(|en| en.data)
                     .collect();
                 v.sort_unstable();
+                v.retain(keep);
                 v
             }
-            None => (0..self.rows.len()).collect(),
-        };
-        candidates
-            .into_iter()
-            .filter(|&i| self.keep(&self.rows[i], q, g))
-            .collect()
+            None => (0..self.rows.len()).filter(keep).collect(),
+        }
     }
 
-    fn keep(&self, r: &Row, q: &Query, g: &Gazetteer) -> bool {
-        if q.from.is_some() || q.to.is_some() {
-            let Some(d) = r.date else { return false };
-            if q.from.is_some_and(|f| d < f) || q.to.is_some_and(|t| d > t) {
-                return false;
-            }
+    fn keep(&self, r: &Row, q: &Query, m: &Matchers, shapes: &[Prepared], g: &Gazetteer) -> bool {
+        let dated = m.from.is_some() || m.to.is_some();
+        if dated
+            && (r.date == i32::MIN
+                || m.from.is_some_and(|f| r.date < f)
+                || m.to.is_some_and(|t| r.date > t))
+        {
+            return false;
         }
         if let Some((km, side)) = &q.border {
-            let dist = r
-                .border_km
-                .unwrap_or_else(|| distance_to_line_km((r.lon, r.lat), g.border()));
-            if dist.is_nan() || dist > *km {
+            let dist = if r.border_km.is_nan() {
+                distance_to_line_km((r.lon, r.lat), g.border())
+            } else {
+                f64::from(r.border_km)
+            };
+            // `border_km` has one decimal: compare at that precision.
+            if dist.is_nan() || dist > *km + 1e-6 {
                 return false;
             }
             if let Some(side) = side {
-                let s = match r.props.get("border_side").and_then(Value::as_str) {
-                    Some(s) => s.to_string(),
-                    None => side_of(g, r),
+                let s = match r.fields[F_SIDE] {
+                    NONE => side_of(g, r.lon, r.lat, self.value(r, F_COUNTRY)),
+                    id => self.pools[F_SIDE].values[id as usize].clone(),
                 };
                 if &s != side {
                     return false;
                 }
             }
         }
-        if !q.areas.iter().all(|a| inside(a, r.lon, r.lat)) {
+        if !shapes.iter().all(|s| s.contains(r.lon, r.lat)) {
             return false;
         }
-        let text = |k: &str| r.props.get(k).and_then(Value::as_str);
-        if let Some(c) = &q.controller {
-            if text("controller") != Some(c.as_str()) {
-                return false;
-            }
-        }
-        if let Some(t) = &q.event_type {
-            if text("event_type").map(str::to_lowercase).as_deref() != Some(t.as_str()) {
-                return false;
-            }
-        }
-        if let Some(t) = &q.sub_type {
-            if text("sub_event_type").map(str::to_lowercase).as_deref() != Some(t.as_str()) {
-                return false;
-            }
-        }
-        if let Some(a) = &q.actor {
-            let hit = text("actors").is_some_and(|v| {
-                v.split(';')
-                    .any(|name| name.trim().to_lowercase().contains(a.as_str()))
-            });
-            if !hit {
+        for (field, ok) in &m.fields {
+            let id = r.fields[*field];
+            if id == NONE || !ok[id as usize] {
                 return false;
             }
         }
         if let Some(n) = q.min_precision {
-            match r.props.get("geo_precision").and_then(Value::as_u64) {
-                Some(p) if p <= u64::from(n) => {}
-                _ => return false,
-            }
-        }
-        if let Some(a) = &q.article {
-            if !text("article").is_some_and(|v| v.starts_with(a.as_str())) {
+            if r.geo_precision == 0 || r.geo_precision > n {
                 return false;
             }
         }
         true
     }
 
-    /// Writes the selected events in `format`.
+    fn value(&self, r: &Row, field: usize) -> Option<&str> {
+        match r.fields[field] {
+            NONE => None,
+            id => Some(&self.pools[field].values[id as usize]),
+        }
+    }
+
+    fn raw(&self, i: usize) -> &str {
+        let r = &self.rows[i];
+        &self.text[r.start..r.end]
+    }
+
+    /// Writes the selected events in `format`: GeoJSON and JSON lines carry
+    /// each feature as it was read.
     pub fn write(
         &self,
         selected: &[usize],
@@ -747,13 +891,20 @@ impl Layer {
                 w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
                 for (n, &i) in selected.iter().enumerate() {
                     w.write_all(if n == 0 { b"\n" } else { b",\n" })?;
-                    self.write_feature(i, w)?;
+                    w.write_all(self.raw(i).as_bytes())?;
                 }
                 w.write_all(b"\n]}\n")
             }
             Format::Jsonl => {
                 for &i in selected {
-                    self.write_feature(i, w)?;
+                    let raw = self.raw(i);
+                    if raw.contains('\n') {
+                        // A pretty-printed source: one line per feature still.
+                        let v: Value = serde_json::from_str(raw).map_err(std::io::Error::other)?;
+                        serde_json::to_writer(&mut *w, &v).map_err(std::io::Error::other)?;
+                    } else {
+                        w.write_all(raw.as_bytes())?;
+                    }
                     w.write_all(b"\n")?;
                 }
                 Ok(())
@@ -762,25 +913,24 @@ impl Layer {
         }
     }
 
-    fn write_feature(&self, i: usize, w: &mut dyn Write) -> std::io::Result<()> {
-        let r = &self.rows[i];
-        let f = OutFeature {
-            kind: "Feature",
-            geometry: OutPoint {
-                kind: "Point",
-                coordinates: [r.lon, r.lat],
-            },
-            id: r.id.as_ref(),
-            properties: &r.props,
-        };
-        serde_json::to_writer(w, &f).map_err(std::io::Error::other)
-    }
-
     fn write_csv(&self, selected: &[usize], w: &mut dyn Write) -> std::io::Result<()> {
+        #[derive(Deserialize)]
+        struct Props {
+            #[serde(default)]
+            properties: Option<Map<String, Value>>,
+        }
+        let props: Vec<Map<String, Value>> = selected
+            .iter()
+            .map(|&i| {
+                serde_json::from_str::<Props>(self.raw(i))
+                    .map(|p| p.properties.unwrap_or_default())
+                    .map_err(std::io::Error::other)
+            })
+            .collect::<std::io::Result<_>>()?;
         let mut columns: Vec<&str> = Vec::new();
         let mut seen: HashMap<&str, ()> = HashMap::new();
-        for &i in selected {
-            for k in self.rows[i].props.keys() {
+        for p in &props {
+            for k in p.keys() {
                 if seen.insert(k.as_str(), ()).is_none() {
                     columns.push(k);
                 }
@@ -790,11 +940,11 @@ impl Layer {
         let mut header: Vec<&str> = columns.clone();
         header.extend(["lat", "lon"]);
         out.write_record(&header)?;
-        for &i in selected {
+        for (p, &i) in props.iter().zip(selected) {
             let r = &self.rows[i];
             let mut rec: Vec<String> = columns
                 .iter()
-                .map(|k| match r.props.get(*k) {
+                .map(|k| match p.get(*k) {
                     None | Some(Value::Null) => String::new(),
                     Some(Value::String(s)) => s.clone(),
                     Some(v) => v.to_string(),
@@ -812,17 +962,16 @@ impl Layer {
     pub fn count_by(&self, selected: &[usize], key: CountBy) -> Vec<(String, usize)> {
         let mut counts: HashMap<String, usize> = HashMap::new();
         for &i in selected {
-            let props = &self.rows[i].props;
+            let r = &self.rows[i];
             let v = match key {
-                CountBy::Month => props
-                    .get("date")
-                    .and_then(Value::as_str)
-                    .and_then(|d| d.get(..7))
-                    .map(str::to_string),
-                _ => props
-                    .get(key.as_str())
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                CountBy::Month => (r.date != i32::MIN)
+                    .then(|| NaiveDate::from_num_days_from_ce_opt(r.date))
+                    .flatten()
+                    .map(|d| d.format("%Y-%m").to_string()),
+                CountBy::Admin1 => self.value(r, F_ADMIN1).map(str::to_string),
+                CountBy::Admin2 => self.value(r, F_ADMIN2).map(str::to_string),
+                CountBy::Controller => self.value(r, F_CONTROLLER).map(str::to_string),
+                CountBy::EventType => self.value(r, F_TYPE).map(str::to_string),
             };
             *counts
                 .entry(v.unwrap_or_else(|| "(none)".into()))
@@ -831,6 +980,154 @@ impl Layer {
         let mut v: Vec<(String, usize)> = counts.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
+    }
+}
+
+/// The attribute filters of a query, evaluated once over each pool.
+struct Matchers {
+    from: Option<i32>,
+    to: Option<i32>,
+    /// (field, which pool values pass).
+    fields: Vec<(usize, Vec<bool>)>,
+}
+
+impl Matchers {
+    fn new(layer: &Layer, q: &Query) -> Matchers {
+        let days = |d: Option<NaiveDate>| d.map(|d| chrono::Datelike::num_days_from_ce(&d));
+        let mut fields = Vec::new();
+        let pool = |f: usize| &layer.pools[f];
+        if let Some(c) = &q.controller {
+            fields.push((F_CONTROLLER, pool(F_CONTROLLER).matching(|v| v == c)));
+        }
+        if let Some(t) = &q.event_type {
+            fields.push((F_TYPE, pool(F_TYPE).matching(|v| v.to_lowercase() == *t)));
+        }
+        if let Some(t) = &q.sub_type {
+            fields.push((
+                F_SUB_TYPE,
+                pool(F_SUB_TYPE).matching(|v| v.to_lowercase() == *t),
+            ));
+        }
+        if let Some(a) = &q.actor {
+            fields.push((
+                F_ACTORS,
+                pool(F_ACTORS).matching(|v| {
+                    v.split(';')
+                        .any(|name| name.trim().to_lowercase().contains(a.as_str()))
+                }),
+            ));
+        }
+        if let Some(a) = &q.article {
+            fields.push((
+                F_ARTICLE,
+                pool(F_ARTICLE).matching(|v| v.starts_with(a.as_str())),
+            ));
+        }
+        Matchers {
+            from: days(q.from),
+            to: days(q.to),
+            fields,
+        }
+    }
+}
+
+/// A spatial test made fast: for a polygon, a grid over its bounding box
+/// whose cells no edge touches are known inside or outside; only points in
+/// the other cells get the exact `geo` point-in-polygon test.
+enum Prepared<'a> {
+    Polygon {
+        poly: &'a MultiPolygon<f64>,
+        x0: f64,
+        y0: f64,
+        dx: f64,
+        dy: f64,
+        /// 0 outside, 1 inside, 2 test exactly.
+        cells: Vec<u8>,
+    },
+    Other(&'a Shape),
+}
+
+const GRID: usize = 256;
+
+impl<'a> Prepared<'a> {
+    fn new(shape: &'a Shape) -> Prepared<'a> {
+        let Shape::Polygon(poly) = shape else {
+            return Prepared::Other(shape);
+        };
+        let Some(r) = poly.bounding_rect() else {
+            return Prepared::Other(shape);
+        };
+        let (x0, y0) = (r.min().x, r.min().y);
+        let dx = (r.width() / GRID as f64).max(1e-9);
+        let dy = (r.height() / GRID as f64).max(1e-9);
+        let mut cells = vec![u8::MAX; GRID * GRID];
+        let cell = |v: f64, v0: f64, d: f64| ((v - v0) / d).floor();
+        let clamp = |c: f64| c.clamp(0.0, (GRID - 1) as f64) as usize;
+        for p in &poly.0 {
+            for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+                for l in ring.lines() {
+                    // Every cell the edge's bounding box touches, one cell wider.
+                    let (ax, bx) = (l.start.x.min(l.end.x), l.start.x.max(l.end.x));
+                    let (ay, by) = (l.start.y.min(l.end.y), l.start.y.max(l.end.y));
+                    let (i0, i1) = (clamp(cell(ax, x0, dx) - 1.0), clamp(cell(bx, x0, dx) + 1.0));
+                    let (j0, j1) = (clamp(cell(ay, y0, dy) - 1.0), clamp(cell(by, y0, dy) + 1.0));
+                    for j in j0..=j1 {
+                        for i in i0..=i1 {
+                            cells[j * GRID + i] = 2;
+                        }
+                    }
+                }
+            }
+        }
+        // Two neighbouring cells that no edge touches are on the same side,
+        // so one exact test per run of such cells along a row is enough.
+        for j in 0..GRID {
+            let mut run: Option<u8> = None;
+            for i in 0..GRID {
+                let c = &mut cells[j * GRID + i];
+                if *c == 2 {
+                    run = None;
+                    continue;
+                }
+                let status = *run.get_or_insert_with(|| {
+                    let centre = Point::new(x0 + (i as f64 + 0.5) * dx, y0 + (j as f64 + 0.5) * dy);
+                    u8::from(poly.contains(&centre))
+                });
+                *c = status;
+            }
+        }
+        Prepared::Polygon {
+            poly,
+            x0,
+            y0,
+            dx,
+            dy,
+            cells,
+        }
+    }
+
+    fn contains(&self, lon: f64, lat: f64) -> bool {
+        match self {
+            Prepared::Other(s) => inside(s, lon, lat),
+            Prepared::Polygon {
+                poly,
+                x0,
+                y0,
+                dx,
+                dy,
+                cells,
+            } => {
+                let (fi, fj) = (((lon - x0) / dx).floor(), ((lat - y0) / dy).floor());
+                if !(0.0..GRID as f64).contains(&fi) || !(0.0..GRID as f64).contains(&fj) {
+                    return poly.contains(&Point::new(lon, lat));
+                }
+                match cells[fj as usize * GRID + fi as usize] {
+                    0 => false,
+                    1 => true,
+                    _ => poly.contains(&Point::new(lon, lat)),
+                }
+            }
+        }
     }
 }
 
@@ -847,34 +1144,10 @@ pub fn write_counts(
     Ok(())
 }
 
-#[derive(Serialize)]
-struct OutFeature<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    geometry: OutPoint,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a Value>,
-    properties: &'a Map<String, Value>,
-}
-
-#[derive(Serialize)]
-struct OutPoint {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    coordinates: [f64; 2],
-}
-
-fn point_of(c: &Value) -> Option<(f64, f64)> {
-    let a = c.as_array()?;
-    let lon = a.first()?.as_f64()?;
-    let lat = a.get(1)?.as_f64()?;
-    Some((lon, lat))
-}
-
 /// Which side of the border an event without `border_side` lies on: the
 /// Syria or Iraq polygon, else its `country` property.
-fn side_of(g: &Gazetteer, r: &Row) -> String {
-    let pt = Point::new(r.lon, r.lat);
+fn side_of(g: &Gazetteer, lon: f64, lat: f64, country: Option<&str>) -> String {
+    let pt = Point::new(lon, lat);
     for (id, code) in [("country-sy", "SY"), ("country-iq", "IQ")] {
         if g.index_of(id)
             .and_then(|i| g.area(i))
@@ -883,13 +1156,8 @@ fn side_of(g: &Gazetteer, r: &Row) -> String {
             return code.to_string();
         }
     }
-    r.props
-        .get("country")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string()
+    country.unwrap_or("").to_string()
 }
-
 /// A bounding box `[W, S, E, N]` that holds every point the test can accept.
 fn envelope_of(a: &Shape) -> Option<[f64; 4]> {
     match a {
@@ -974,7 +1242,7 @@ mod tests {
     }
 
     fn layer(features: &[String]) -> Layer {
-        Layer::from_json(&format!(
+        Layer::from_json(format!(
             "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
             features.join(",")
         ))
@@ -1042,6 +1310,29 @@ mod tests {
         let z = &zs.zones()[0];
         let (p, _) = resolve_within(g(), &z.zone_id).unwrap();
         assert_eq!(p, z.geometry);
+    }
+
+    #[test]
+    fn grid_test_agrees_with_geo_contains() {
+        for id in ["sy-adm1-sy09", "iq-adm1-iqg01", "country-iq"] {
+            let poly = g().area(g().index_of(id).unwrap()).unwrap().clone();
+            let r = poly.bounding_rect().unwrap();
+            let shape = Shape::Polygon(poly.clone());
+            let prepared = Prepared::new(&shape);
+            let mut seed = 7u64;
+            for _ in 0..20_000 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                let u = (seed >> 11) as f64 / (1u64 << 53) as f64;
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                let v = (seed >> 11) as f64 / (1u64 << 53) as f64;
+                let (x, y) = (r.min().x + u * r.width(), r.min().y + v * r.height());
+                assert_eq!(
+                    prepared.contains(x, y),
+                    poly.contains(&Point::new(x, y)),
+                    "{id} {x},{y}"
+                );
+            }
+        }
     }
 
     #[test]

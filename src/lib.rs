@@ -56,6 +56,7 @@ mod gazetteer;
 mod geometry;
 mod html;
 mod pipeline;
+mod query;
 mod read;
 mod resolve;
 mod tag;
@@ -75,6 +76,7 @@ pub use geometry::{distance_to_line_km, haversine_km};
 pub use pipeline::{
     geoparse_json, in_region, ArticleResult, EventRecord, MentionRecord, Options, Pipeline, Region,
 };
+pub use query::{write_counts, CountBy, Format, Layer, Query, QuerySpec};
 pub use read::{
     discover, parse_date, read_input, CsvColumns, Input, Job, Problem, ReadOutcome, Reader,
     Severity,

@@ -49,6 +49,8 @@ pub struct Gazetteer {
     by_id: HashMap<String, u32>,
     areas_src: Option<String>,
     areas: OnceLock<HashMap<u32, MultiPolygon<f64>>>,
+    /// Bounding boxes of the areas, to reject most point-in-area tests cheaply.
+    area_boxes: OnceLock<HashMap<u32, geo::Rect<f64>>>,
     border: MultiLineString<f64>,
 }
 
@@ -95,6 +97,7 @@ impl Gazetteer {
             by_id,
             areas_src: areas_geojson.map(str::to_string),
             areas: OnceLock::new(),
+            area_boxes: OnceLock::new(),
             border,
         })
     }
@@ -141,6 +144,22 @@ impl Gazetteer {
     /// The index of a place id.
     pub fn index_of(&self, id: &str) -> Option<u32> {
         self.by_id.get(id).copied()
+    }
+
+    /// True when the (lon, lat) point lies in the area's polygon; false when
+    /// the place has none. A bounding-box test goes first.
+    pub fn area_contains(&self, idx: u32, lon: f64, lat: f64) -> bool {
+        use geo::{BoundingRect, Contains};
+        let boxes = self.area_boxes.get_or_init(|| {
+            (0..self.places.len() as u32)
+                .filter_map(|i| Some((i, self.area(i)?.bounding_rect()?)))
+                .collect()
+        });
+        let Some(bbox) = boxes.get(&idx) else {
+            return false;
+        };
+        let pt = geo::Point::new(lon, lat);
+        bbox.contains(&pt) && self.area(idx).is_some_and(|a| a.contains(&pt))
     }
 
     /// The polygon of an area place, when the gazetteer has one.

@@ -17,6 +17,12 @@ use crate::resolve::Resolver;
 use crate::tag::Tagger;
 use crate::zones::{controller_name, ZoneSet};
 
+/// Distance to the border (km) and the nearest crossing's name.
+type BorderInfo = (f64, Option<String>);
+
+/// Sample points of an area, shared between threads.
+type Samples = std::sync::Arc<Vec<(f64, f64)>>;
+
 /// Controller codes with their share of an area, largest first.
 type Shares = Vec<(String, f64)>;
 
@@ -30,7 +36,13 @@ pub struct Pipeline {
     zones: ZoneSet,
     crossings: Vec<u32>,
     /// Controller shares of areas per (place, date): polygons are big, dates repeat.
-    share_cache: RwLock<HashMap<(u32, NaiveDate), Shares>>,
+    /// Keyed by (place, zones in force around it): the shares change only
+    /// when those zones do, whatever the date.
+    share_cache: RwLock<HashMap<(u32, Vec<usize>), Shares>>,
+    /// Distance to the border and nearest crossing per point (places repeat).
+    border_cache: RwLock<HashMap<(u64, u64), BorderInfo>>,
+    /// Sample points of areas, for the shares.
+    sample_cache: RwLock<HashMap<u32, Samples>>,
     region: Region,
 }
 
@@ -174,6 +186,8 @@ impl Pipeline {
             zones,
             crossings,
             share_cache: RwLock::new(HashMap::new()),
+            border_cache: RwLock::new(HashMap::new()),
+            sample_cache: RwLock::new(HashMap::new()),
             region: Region::All,
         })
     }
@@ -313,36 +327,24 @@ impl Pipeline {
 
     /// The country polygon a point falls in (Syria or Iraq first).
     fn country_at(&self, lon: f64, lat: f64) -> Option<String> {
-        use geo::Contains;
-        let pt = geo::Point::new(lon, lat);
         self.gazetteer
             .places()
             .iter()
             .enumerate()
             .filter(|(_, p)| p.kind == Kind::Country)
-            .find(|(i, _)| {
-                self.gazetteer
-                    .area(*i as u32)
-                    .is_some_and(|a| a.contains(&pt))
-            })
+            .find(|(i, _)| self.gazetteer.area_contains(*i as u32, lon, lat))
             .map(|(_, p)| p.country.clone())
     }
 
     /// English names of the governorate and district a point falls in.
     fn admin_of(&self, lon: f64, lat: f64) -> (Option<String>, Option<String>) {
-        use geo::Contains;
-        let pt = geo::Point::new(lon, lat);
         let find = |k: Kind| {
             self.gazetteer
                 .places()
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| p.kind == k)
-                .find(|(i, _)| {
-                    self.gazetteer
-                        .area(*i as u32)
-                        .is_some_and(|a| a.contains(&pt))
-                })
+                .find(|(i, _)| self.gazetteer.area_contains(*i as u32, lon, lat))
                 .map(|(_, p)| p.name_en.clone())
         };
         (find(Kind::Governorate), find(Kind::District))
@@ -363,16 +365,11 @@ impl Pipeline {
         if border_km > 25.0 || trusted {
             return fallback();
         }
-        let pt = geo::Point::new(lon, lat);
         for (id, code) in [("country-sy", "SY"), ("country-iq", "IQ")] {
             let inside = self
                 .gazetteer
                 .index_of(id)
-                .and_then(|i| self.gazetteer.area(i))
-                .is_some_and(|a| {
-                    use geo::Contains;
-                    a.contains(&pt)
-                });
+                .is_some_and(|i| self.gazetteer.area_contains(i, lon, lat));
             if inside {
                 return code.to_string();
             }
@@ -390,6 +387,7 @@ impl Pipeline {
     fn mention_record(&self, article: &Article, m: &Mention) -> MentionRecord {
         let p = &self.place_view(m);
         let (lon, lat) = self.point_of(m);
+        let (border_km, nearest_crossing) = self.border_info(lon, lat);
         let ctl = article
             .date
             .map(|d| self.control(m, lon, lat, d))
@@ -413,9 +411,9 @@ impl Pipeline {
                 .map(str::to_string),
             controller: ctl.controller,
             confidence: (f64::from(m.confidence) * 1000.0).round() / 1000.0,
-            border_km: self.border_km(lon, lat),
-            border_side: self.border_side(lon, lat, self.border_km(lon, lat), p),
-            nearest_crossing: self.nearest_crossing(lon, lat),
+            border_side: self.border_side(lon, lat, border_km, p),
+            border_km,
+            nearest_crossing,
             in_region: in_region(lon, lat),
             lon: round6(lon),
             lat: round6(lat),
@@ -431,6 +429,7 @@ impl Pipeline {
     ) -> EventRecord {
         let p = &self.place_view(m);
         let (lon, lat) = self.point_of(m);
+        let (border_km, nearest_crossing) = self.border_info(lon, lat);
         let ctl = e
             .date
             .map(|d| self.control(m, lon, lat, d))
@@ -464,9 +463,9 @@ impl Pipeline {
             controller: ctl.controller,
             controller_share: ctl.share,
             zone_id: ctl.zone_id,
-            border_km: self.border_km(lon, lat),
-            border_side: self.border_side(lon, lat, self.border_km(lon, lat), p),
-            nearest_crossing: self.nearest_crossing(lon, lat),
+            border_side: self.border_side(lon, lat, border_km, p),
+            border_km,
+            nearest_crossing,
             text: text.trim().to_string(),
             lon: round6(lon),
             lat: round6(lat),
@@ -537,15 +536,16 @@ impl Pipeline {
 
     fn area_control(&self, place: u32, date: NaiveDate) -> Option<ControlInfo> {
         let area = self.gazetteer.area(place)?;
+        let key = (place, self.zones.zones_touching(area, date));
         let cached = self
             .share_cache
             .read()
             .ok()
-            .and_then(|c| c.get(&(place, date)).cloned());
+            .and_then(|c| c.get(&key).cloned());
         let shares = cached.unwrap_or_else(|| {
-            let s = self.zones.shares(area, date);
+            let s = self.zones.shares_of(&self.samples(place, area), date);
             if let Ok(mut c) = self.share_cache.write() {
-                c.insert((place, date), s.clone());
+                c.insert(key, s.clone());
             }
             s
         });
@@ -566,8 +566,44 @@ impl Pipeline {
         })
     }
 
-    fn border_km(&self, lon: f64, lat: f64) -> f64 {
-        (distance_to_line_km((lon, lat), self.gazetteer.border()) * 10.0).round() / 10.0
+    /// The sample points of an area, computed once per area.
+    fn samples(
+        &self,
+        place: u32,
+        area: &geo::MultiPolygon<f64>,
+    ) -> std::sync::Arc<Vec<(f64, f64)>> {
+        if let Some(p) = self
+            .sample_cache
+            .read()
+            .ok()
+            .and_then(|c| c.get(&place).cloned())
+        {
+            return p;
+        }
+        let pts = std::sync::Arc::new(crate::zones::sample_points(area));
+        if let Ok(mut c) = self.sample_cache.write() {
+            c.insert(place, pts.clone());
+        }
+        pts
+    }
+
+    /// Distance to the border (km, one decimal) and the nearest crossing.
+    fn border_info(&self, lon: f64, lat: f64) -> (f64, Option<String>) {
+        let key = (lon.to_bits(), lat.to_bits());
+        if let Some(hit) = self
+            .border_cache
+            .read()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
+            return hit;
+        }
+        let km = (distance_to_line_km((lon, lat), self.gazetteer.border()) * 10.0).round() / 10.0;
+        let info = (km, self.nearest_crossing(lon, lat));
+        if let Ok(mut c) = self.border_cache.write() {
+            c.insert(key, info.clone());
+        }
+        info
     }
 
     fn nearest_crossing(&self, lon: f64, lat: f64) -> Option<String> {

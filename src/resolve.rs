@@ -564,11 +564,8 @@ fn inside(p: &Place, a: u32, gaz: &Gazetteer) -> bool {
                     .iter()
                     .any(|x| x.as_deref().is_some_and(|n| fold(n) == key));
             by_name
-                || gaz.area(a).is_some_and(|poly| {
-                    use geo::Contains;
-                    area.country.split(',').any(|c| c == p.country)
-                        && poly.contains(&geo::Point::new(p.lon, p.lat))
-                })
+                || (area.country.split(',').any(|c| c == p.country)
+                    && gaz.area_contains(a, p.lon, p.lat))
         }
         // "X, west of Mosul": directions from a city reach some way out.
         Kind::City | Kind::Town => haversine_km((p.lon, p.lat), (area.lon, area.lat)) < 120.0,
@@ -704,7 +701,7 @@ fn choose(
                     Kind::Village | Kind::Town | Kind::Subdistrict | Kind::District
                 );
             if ((p.needs_context || bare_alias || ordinary) && !ev.strong)
-                || (is_small_village(p) && !ev.strong && !(ev.weak && !short))
+                || (is_small_village(p) && !ev.strong && (short || !ev.weak))
             {
                 return None;
             }

@@ -118,6 +118,8 @@ pub struct ZoneSet {
     zones: Vec<Zone>,
     index: RTree<Entry>,
     points: Vec<ControlPoint>,
+    /// Every `valid_from` and `valid_to`, sorted: where the zones change.
+    boundaries: Vec<NaiveDate>,
 }
 
 impl ZoneSet {
@@ -146,11 +148,25 @@ impl ZoneSet {
                 ))
             })
             .collect();
+        let mut boundaries: Vec<NaiveDate> = zones
+            .iter()
+            .flat_map(|z| std::iter::once(z.valid_from).chain(z.valid_to))
+            .collect();
+        boundaries.sort();
+        boundaries.dedup();
         ZoneSet {
             zones,
             index: RTree::bulk_load(entries),
             points,
+            boundaries,
         }
+    }
+
+    /// Which stretch of time between two zone changes `date` falls in: the
+    /// zones in force are the same for every date of one epoch, so results
+    /// that depend only on them can be cached per epoch.
+    pub fn epoch(&self, date: NaiveDate) -> usize {
+        self.boundaries.partition_point(|&b| b <= date)
     }
 
     /// All zones.
@@ -218,37 +234,44 @@ impl ZoneSet {
     /// a regular grid of sample points (deterministic, no polygon clipping),
     /// largest share first.
     pub fn shares(&self, area: &MultiPolygon<f64>, date: NaiveDate) -> Vec<(String, f64)> {
+        self.shares_of(&sample_points(area), date)
+    }
+
+    /// The zones in force on `date` whose bounding box meets `area`'s: what
+    /// the area's shares depend on (a change elsewhere leaves them alone).
+    pub fn zones_touching(&self, area: &MultiPolygon<f64>, date: NaiveDate) -> Vec<usize> {
         let Some(r) = area.bounding_rect() else {
             return Vec::new();
         };
-        let n = 48;
-        let (dx, dy) = (r.width() / n as f64, r.height() / n as f64);
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        let mut total = 0usize;
-        for i in 0..n {
-            for j in 0..n {
-                let (x, y) = (
-                    r.min().x + (i as f64 + 0.5) * dx,
-                    r.min().y + (j as f64 + 0.5) * dy,
-                );
-                if !area.contains(&Point::new(x, y)) {
-                    continue;
-                }
-                total += 1;
-                let code = self
-                    .zone_at(x, y, date)
-                    .map(|z| self.zones[z].controller.clone());
-                if let Some(code) = code {
-                    match counts.iter_mut().find(|c| c.0 == code) {
-                        Some(c) => c.1 += 1,
-                        None => counts.push((code, 1)),
-                    }
-                }
+        let env = rstar::AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+        let mut ids: Vec<usize> = self
+            .index
+            .locate_in_envelope_intersecting(&env)
+            .map(|e| e.data)
+            .filter(|&i| self.zones[i].in_force(date))
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Shares over given sample points (see [`sample_points`]), so callers
+    /// that ask about one area on many dates sample it once.
+    pub fn shares_of(&self, points: &[(f64, f64)], date: NaiveDate) -> Vec<(String, f64)> {
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for &(x, y) in points {
+            let Some(z) = self.zone_at(x, y, date) else {
+                continue;
+            };
+            let code = self.zones[z].controller.as_str();
+            match counts.iter_mut().find(|c| c.0 == code) {
+                Some(c) => c.1 += 1,
+                None => counts.push((code, 1)),
             }
         }
+        let total = points.len().max(1) as f64;
         let mut out: Vec<(String, f64)> = counts
             .into_iter()
-            .map(|(c, k)| (c, k as f64 / total.max(1) as f64))
+            .map(|(c, k)| (c.to_string(), k as f64 / total))
             .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out
@@ -261,6 +284,25 @@ impl ZoneSet {
             .enumerate()
             .filter(move |(_, z)| z.in_force(date))
     }
+}
+
+/// A regular 24×24 grid over the area's bounding box, kept where it falls
+/// inside the area: a few hundred points, shares to within a few percent.
+pub fn sample_points(area: &MultiPolygon<f64>) -> Vec<(f64, f64)> {
+    let Some(r) = area.bounding_rect() else {
+        return Vec::new();
+    };
+    let n = 24;
+    let (dx, dy) = (r.width() / n as f64, r.height() / n as f64);
+    (0..n * n)
+        .map(|k| {
+            (
+                r.min().x + ((k / n) as f64 + 0.5) * dx,
+                r.min().y + ((k % n) as f64 + 0.5) * dy,
+            )
+        })
+        .filter(|&(x, y)| area.contains(&Point::new(x, y)))
+        .collect()
 }
 
 fn parse_zones(src: &str, origin: &str) -> Result<Vec<Zone>> {

@@ -50,6 +50,9 @@ pub struct Gazetteer {
     areas_src: Option<String>,
     areas: OnceLock<HashMap<u32, MultiPolygon<f64>>>,
     border: MultiLineString<f64>,
+    /// Exactly the bundled places (no user's places added): the tagger can
+    /// use the matcher built at compile time.
+    bundled: bool,
 }
 
 impl Gazetteer {
@@ -70,12 +73,14 @@ impl Gazetteer {
     /// A fresh copy of the bundled gazetteer, to extend with a user's places
     /// ([`Gazetteer::with_extra`]).
     pub fn load_bundled() -> Result<Gazetteer> {
-        Gazetteer::from_parts(
+        let mut g = Gazetteer::from_parts(
             PLACES_TSV,
             "gazetteer/places.tsv",
             Some(AREAS_GEOJSON),
             BORDER_GEOJSON,
-        )
+        )?;
+        g.bundled = true;
+        Ok(g)
     }
 
     /// Builds a gazetteer from TSV text (see `gazetteer/README.md`), optional
@@ -96,6 +101,7 @@ impl Gazetteer {
             areas_src: areas_geojson.map(str::to_string),
             areas: OnceLock::new(),
             border,
+            bundled: false,
         })
     }
 
@@ -110,6 +116,7 @@ impl Gazetteer {
             b'\t'
         };
         let extra = parse_places_delim(&text, &origin, delim)?;
+        self.bundled = false;
         for p in extra {
             if self.by_id.contains_key(&p.id) {
                 return Err(Error::Data(format!(
@@ -121,6 +128,12 @@ impl Gazetteer {
             self.places.push(p);
         }
         Ok(self)
+    }
+
+    /// True when this is the bundled gazetteer as it ships, without a
+    /// user's places.
+    pub(crate) fn is_bundled(&self) -> bool {
+        self.bundled
     }
 
     /// All places, indexed by their position (the `u32` used across the crate).
@@ -194,6 +207,21 @@ fn parse_places(tsv: &str, origin: &str) -> Result<Vec<Place>> {
     parse_places_delim(tsv, origin, b'\t')
 }
 
+/// Where each of [`COLUMNS`] is in a file, or which one is missing.
+fn column_positions(origin: &str, find: impl Fn(&str) -> Option<usize>) -> Result<Vec<usize>> {
+    COLUMNS
+        .iter()
+        .map(|name| {
+            find(name).ok_or_else(|| {
+                Error::Data(format!(
+                    "{origin}: missing column `{name}` (needs: {})",
+                    COLUMNS.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
 /// The columns every gazetteer file has, in this order.
 pub const COLUMNS: [&str; 14] = [
     "place_id",
@@ -221,15 +249,7 @@ fn parse_places_delim(text: &str, origin: &str, delim: u8) -> Result<Vec<Place>>
         .headers()
         .map_err(|e| Error::Data(format!("{origin}: header: {e}")))?
         .clone();
-    let col = |name: &str| -> Result<usize> {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
-            Error::Data(format!(
-                "{origin}: missing column `{name}` (needs: {})",
-                COLUMNS.join(", ")
-            ))
-        })
-    };
-    let cols: Vec<usize> = COLUMNS.iter().map(|c| col(c)).collect::<Result<_>>()?;
+    let cols = column_positions(origin, |name| headers.iter().position(|h| h == name))?;
     let mut out = Vec::new();
     for (n, rec) in rdr.records().enumerate() {
         let line = n + 2;
@@ -267,17 +287,7 @@ fn place_from_row<'a>(get: &dyn Fn(usize) -> &'a str, origin: &str, line: usize)
         ),
     };
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    let mut names: Vec<String> = get(4)
-        .split('|')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
-    for n in [get(2), get(3)] {
-        if !n.is_empty() && !names.iter().any(|x| x == n) {
-            names.push(n.to_string());
-        }
-    }
+    let names = crate::tag::names::place_names(get(4), get(2), get(3));
     if names.is_empty() {
         return Err(bad("names", "no name at all; give name_en or name_ar"));
     }

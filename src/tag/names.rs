@@ -186,18 +186,47 @@ where
 /// Every name of a place as the gazetteer holds it: the `|`-separated
 /// `names` column, then `name_en` and `name_ar` when not already there.
 pub fn place_names(names: &str, name_en: &str, name_ar: &str) -> Vec<String> {
-    let mut out: Vec<String> = names
-        .split('|')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
-    for n in [name_en.trim(), name_ar.trim()] {
+    let bytes = names.as_bytes();
+    let mut out: Vec<String> = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'|').count() + 3);
+    let mut push = |n: &str| {
+        let n = trim(n);
+        if !n.is_empty() {
+            out.push(n.to_string());
+        }
+    };
+    // A byte loop: names are short, and `str::split` starts a search per name.
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'|' {
+            push(&names[start..i]);
+            start = i + 1;
+        }
+    }
+    push(&names[start..]);
+    for n in [trim(name_en), trim(name_ar)] {
         if !n.is_empty() && !out.iter().any(|x| x == n) {
             out.push(n.to_string());
         }
     }
     out
+}
+
+/// `str::trim`, without its char-by-char look when the first and last chars
+/// are visible ASCII or Arabic letters, as in almost every gazetteer field.
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let Some((&first, &last)) = b.first().zip(b.last()) else {
+        return s;
+    };
+    let solid_start = matches!(first, 0x21..=0x7E | 0xD8..=0xDB);
+    // U+0600–U+06FF is two bytes, D8–DB then a continuation byte.
+    let solid_end = matches!(last, 0x21..=0x7E)
+        || (b.len() >= 2 && matches!(b[b.len() - 2], 0xD8..=0xDB) && last & 0xC0 == 0x80);
+    if solid_start && solid_end {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// The bundled not-a-place phrases plus the kind words, which are never

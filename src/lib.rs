@@ -37,6 +37,7 @@
 //! ```
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
+#![deny(unsafe_code)]
 
 mod dates;
 mod events;

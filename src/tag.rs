@@ -9,15 +9,24 @@
 //! *blockers*: they take part in the longest-match contest and then vanish,
 //! so the place inside them is never reported.
 
-use std::collections::HashMap;
-
-use aho_corasick::{AhoCorasick, MatchKind};
+use std::fmt;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
-use crate::normalise::{fold, is_arabic, is_word_char, Folded};
+use crate::normalise::{is_word_char, Folded};
+
+pub(crate) mod names;
+
+use names::{Automaton, Entry, Table, ARABIC, BLOCKER, FUSED_LIL};
 
 const NOT_PLACES_TSV: &str = include_str!("../gazetteer/lexicon/not_places.tsv");
+
+/// The automaton and pattern table of the bundled gazetteer, built by
+/// `build.rs` with the same code as [`Tagger::with_blockers`].
+const BUNDLED_DAAC: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.daac"));
+const BUNDLED_TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.table"));
+/// How many places the bundled table was built for.
+const BUNDLED_PLACES: usize = include!(concat!(env!("OUT_DIR"), "/names.places"));
 
 /// Prefix clitics that may stand before an Arabic name: conjunctions و ف,
 /// prepositions ب ل ك, and their combinations.
@@ -37,41 +46,46 @@ pub struct Span {
     entry: u32,
 }
 
-/// What one folded pattern stands for.
-#[derive(Debug, Clone)]
-struct Entry {
-    places: Vec<u32>,
-    /// Places whose name had a kind word before this (`معبر البوكمال` →
-    /// `البوكمال`): candidates only when the text has that kind of cue.
-    cue_only: Vec<u32>,
-    blocker: bool,
-    arabic: bool,
-    /// The pattern already holds the preposition ل fused with ال (`للحدود`).
-    fused_lil: bool,
-    /// Length in chars, for the longest-match contest.
-    chars: usize,
-}
-
 /// The multi-pattern matcher, kept behind this one type so it can be swapped.
-#[derive(Debug)]
 struct NameMatcher {
-    ac: AhoCorasick,
+    da: Automaton,
 }
 
 impl NameMatcher {
+    /// Builds the automaton over `patterns` (pattern `i` reports `i`).
     fn new(patterns: &[String]) -> Result<NameMatcher> {
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(patterns)
-            .map_err(|e| Error::Data(format!("building the name matcher: {e}")))?;
-        Ok(NameMatcher { ac })
+        Ok(NameMatcher {
+            da: names::automaton(patterns).map_err(Error::Data)?,
+        })
+    }
+
+    /// The automaton `build.rs` made for the bundled gazetteer.
+    #[allow(unsafe_code)]
+    fn bundled() -> NameMatcher {
+        // SAFETY: `BUNDLED_DAAC` is exactly the output of `serialize()` on an
+        // automaton built by this crate's build script (`build.rs`, through
+        // `names::automaton`) against the same daachorse version this crate
+        // links (one `daachorse` entry in Cargo.lock serves both), and it is
+        // compiled into the binary, so nothing can alter it after the build.
+        // `tests::bundled_matcher_is_the_runtime_one` checks it equals a
+        // fresh build.
+        let (da, _) = unsafe { Automaton::deserialize_unchecked(BUNDLED_DAAC) };
+        NameMatcher { da }
     }
 
     /// Calls `f(pattern, start, end)` for every occurrence, overlaps included.
     fn each(&self, hay: &str, mut f: impl FnMut(usize, usize, usize)) {
-        for m in self.ac.find_overlapping_iter(hay) {
-            f(m.pattern().as_usize(), m.start(), m.end());
+        for m in self.da.find_overlapping_iter(hay) {
+            f(m.value() as usize, m.start(), m.end());
         }
+    }
+}
+
+impl fmt::Debug for NameMatcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NameMatcher")
+            .field("states", &self.da.num_states())
+            .finish()
     }
 }
 
@@ -79,77 +93,57 @@ impl NameMatcher {
 #[derive(Debug)]
 pub struct Tagger {
     matcher: NameMatcher,
-    entries: Vec<Entry>,
+    table: Table,
 }
 
 impl Tagger {
     /// Builds the matcher over every name of `gaz` plus the bundled
-    /// not-a-place phrases.
+    /// not-a-place phrases. For the bundled gazetteer as it ships, the
+    /// matcher built at compile time is loaded instead (about a millisecond).
     pub fn new(gaz: &Gazetteer) -> Result<Tagger> {
-        let mut blockers = not_places(NOT_PLACES_TSV)?;
-        // Kind words (`قرى` villages, `بلدة` town) are never places themselves,
-        // even where a village happens to carry that name.
-        blockers.extend(KIND_WORDS.iter().map(|k| k.trim().to_string()));
-        blockers.extend(PLURAL_KIND_WORDS.iter().map(|k| k.to_string()));
-        Tagger::with_blockers(gaz, &blockers)
+        if gaz.is_bundled() && gaz.places().len() == BUNDLED_PLACES {
+            if let Some(table) = Table::from_bytes(BUNDLED_TABLE) {
+                return Ok(Tagger {
+                    matcher: NameMatcher::bundled(),
+                    table,
+                });
+            }
+        }
+        Tagger::with_blockers(gaz, &names::default_blockers(NOT_PLACES_TSV))
     }
 
-    /// Like [`Tagger::new`] with an explicit list of not-a-place phrases.
+    /// Like [`Tagger::new`] with an explicit list of not-a-place phrases,
+    /// always built at run time.
     pub fn with_blockers(gaz: &Gazetteer, blockers: &[String]) -> Result<Tagger> {
-        let mut map: HashMap<String, Entry> = HashMap::new();
-        for (i, p) in gaz.places().iter().enumerate() {
-            for name in &p.names {
-                let (name, cue_only) = match strip_kind_word(name) {
-                    Some(rest) => (rest, true),
-                    None => (name.as_str(), false),
-                };
-                for (pat, fused) in name_patterns(name) {
-                    let e = map
-                        .entry(pat.clone())
-                        .or_insert_with(|| new_entry(&pat, fused));
-                    let list = if cue_only {
-                        &mut e.cue_only
-                    } else {
-                        &mut e.places
-                    };
-                    if !list.contains(&(i as u32)) {
-                        list.push(i as u32);
-                    }
-                }
-            }
-        }
-        for b in blockers {
-            let pat = fold(b);
-            if pat.chars().count() >= 2 {
-                map.entry(pat.clone())
-                    .or_insert_with(|| new_entry(&pat, false))
-                    .blocker = true;
-            }
-        }
-        let mut pairs: Vec<(String, Entry)> = map.into_iter().collect();
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        let patterns: Vec<String> = pairs.iter().map(|(p, _)| p.clone()).collect();
-        let entries = pairs.into_iter().map(|(_, e)| e).collect();
+        let places = gaz
+            .places()
+            .iter()
+            .map(|p| p.names.iter().map(String::as_str));
+        let (patterns, table) = names::build_table(places, blockers);
         Ok(Tagger {
             matcher: NameMatcher::new(&patterns)?,
-            entries,
+            table,
         })
+    }
+
+    fn entry(&self, span: &Span) -> &Entry {
+        &self.table.entries[span.entry as usize]
     }
 
     /// The candidate places of a span.
     pub fn candidates(&self, span: &Span) -> &[u32] {
-        &self.entries[span.entry as usize].places
+        self.table.places(self.entry(span))
     }
 
     /// Places this span names only when a kind word stands before it
     /// (`معبر البوكمال`, `ناحية ربيعة`): the resolver adds them on such a cue.
     pub fn cue_only_candidates(&self, span: &Span) -> &[u32] {
-        &self.entries[span.entry as usize].cue_only
+        self.table.cue_only(self.entry(span))
     }
 
     /// Number of distinct folded patterns in the matcher.
     pub fn pattern_count(&self) -> usize {
-        self.entries.len()
+        self.table.entries.len()
     }
 
     /// Counts raw matcher hits over folded text, with no checks: the bare
@@ -183,13 +177,15 @@ impl Tagger {
         e: usize,
     ) -> Option<Span> {
         let hay = folded.as_str();
-        let entry = &self.entries[pat];
+        let entry = &self.table.entries[pat];
         if hay[e..].chars().next().is_some_and(is_word_char) {
             return None;
         }
         let fstart = surface_start(&hay[..s], entry)?;
         let (start, end) = folded.original_span(fstart, e);
-        if !entry.arabic && !entry.blocker && !original[start..end].iter().any(|c| c.is_uppercase())
+        if !entry.has(ARABIC)
+            && !entry.has(BLOCKER)
+            && !original[start..end].iter().any(|c| c.is_uppercase())
         {
             // "hit", "may", "tell": English place names are written capitalised.
             return None;
@@ -207,10 +203,7 @@ impl Tagger {
     /// Longest matches first, then leftmost; no two spans overlap.
     fn select(&self, mut found: Vec<Span>) -> Vec<Span> {
         found.sort_by(|a, b| {
-            let (la, lb) = (
-                self.entries[a.entry as usize].chars,
-                self.entries[b.entry as usize].chars,
-            );
+            let (la, lb) = (self.entry(a).chars(), self.entry(b).chars());
             lb.cmp(&la)
                 .then(a.fstart.cmp(&b.fstart))
                 .then(a.entry.cmp(&b.entry))
@@ -224,7 +217,7 @@ impl Tagger {
                 taken.push(sp);
             }
         }
-        taken.retain(|s| !self.entries[s.entry as usize].blocker);
+        taken.retain(|s| !self.entry(s).has(BLOCKER));
         taken.sort_by_key(|s| s.fstart);
         taken
     }
@@ -237,10 +230,10 @@ fn surface_start(before: &str, entry: &Entry) -> Option<usize> {
     if boundary(before) {
         return Some(before.len());
     }
-    if !entry.arabic {
+    if !entry.has(ARABIC) {
         return None;
     }
-    let allowed: &[&str] = if entry.fused_lil {
+    let allowed: &[&str] = if entry.has(FUSED_LIL) {
         &["و", "ف"]
     } else {
         &CLITICS
@@ -252,108 +245,90 @@ fn surface_start(before: &str, entry: &Entry) -> Option<usize> {
         .find(|&at| boundary(&before[..at]))
 }
 
-fn new_entry(pat: &str, fused_lil: bool) -> Entry {
-    Entry {
-        places: Vec::new(),
-        cue_only: Vec::new(),
-        blocker: false,
-        arabic: pat.chars().next().is_some_and(is_arabic),
-        fused_lil,
-        chars: pat.chars().count(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime_built(gaz: &Gazetteer) -> Tagger {
+        Tagger::with_blockers(gaz, &names::default_blockers(NOT_PLACES_TSV)).unwrap()
     }
-}
 
-/// Kind words that sources put before a name (`محافظة نينوى`, `معبر
-/// البوكمال`). The tagger indexes the name without them, so the cue in the
-/// text does the work and the surface is the name itself.
-const KIND_WORDS: [&str; 18] = [
-    "محافظة ",
-    "مدينة ",
-    "بلدة ",
-    "قرية ",
-    "ناحية ",
-    "قضاء ",
-    "منطقة ",
-    "معبر ",
-    "منفذ ",
-    "مخيم ",
-    "قاعدة ",
-    "سجن ",
-    "حقل ",
-    "سد ",
-    "جبل ",
-    "نهر ",
-    "مطار ",
-    "بادية ",
-];
-
-/// Other words for kinds of places that sources also hold as village names.
-const PLURAL_KIND_WORDS: [&str; 10] = [
-    "قرى",
-    "بلدات",
-    "مدن",
-    "مناطق",
-    "محافظات",
-    "مخيمات",
-    "حقول",
-    "معابر",
-    "منافذ",
-    "قواعد",
-];
-
-/// The name without a leading kind word, when it has one and a name remains.
-fn strip_kind_word(name: &str) -> Option<&str> {
-    let name = name.trim();
-    KIND_WORDS
-        .iter()
-        .find_map(|k| name.strip_prefix(k))
-        .map(str::trim)
-        .filter(|r| r.chars().count() >= 3)
-}
-
-/// Latin forms of the Arabic article as the press writes it (`At Tanf`,
-/// `Ash Shaddadi`, `al-Tanf`, `Tanf`).
-const LATIN_ARTICLES: [&str; 12] = [
-    "al ", "el ", "ad ", "ar ", "as ", "at ", "az ", "an ", "ash ", "adh ", "ath ", "ul ",
-];
-
-/// The folded patterns one name contributes: the name itself, `لل…` for an
-/// Arabic name with the article (ل + ال fuse to لل), and a form without
-/// apostrophes for Latin names (Ya'rubiyah / Yarubiyah).
-fn name_patterns(name: &str) -> Vec<(String, bool)> {
-    let f = fold(name);
-    // "the Iraqi-Syrian border": the article is not part of the name.
-    let f = f.strip_prefix("the ").map(str::to_string).unwrap_or(f);
-    if f.chars().count() < 3 {
-        return Vec::new();
+    #[test]
+    fn bundled_matcher_is_the_runtime_one() {
+        let gaz = Gazetteer::bundled().unwrap();
+        let pre = Tagger::new(gaz).unwrap();
+        let run = runtime_built(gaz);
+        assert_eq!(pre.table, run.table);
+        assert_eq!(pre.matcher.da.serialize(), run.matcher.da.serialize());
+        assert_eq!(BUNDLED_DAAC, run.matcher.da.serialize().as_slice());
+        assert_eq!(BUNDLED_PLACES, gaz.places().len());
     }
-    let mut out = vec![(f.clone(), false)];
-    if let Some(rest) = f.strip_prefix("ال") {
-        if rest.chars().count() >= 2 {
-            out.push((format!("لل{rest}"), true));
+
+    #[test]
+    fn bundled_and_runtime_matchers_tag_the_same_spans() {
+        let gaz = Gazetteer::bundled().unwrap();
+        let pre = Tagger::new(gaz).unwrap();
+        let run = runtime_built(gaz);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/articles");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 5, "{files:?}");
+        let mut total = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let original: Vec<char> = text.chars().collect();
+            let folded = Folded::new(&text);
+            let a = pre.tag(&original, &folded);
+            let b = run.tag(&original, &folded);
+            assert_eq!(a, b, "{}", f.display());
+            for s in &a {
+                assert_eq!(pre.candidates(s), run.candidates(s));
+                assert_eq!(pre.cue_only_candidates(s), run.cue_only_candidates(s));
+            }
+            assert_eq!(
+                pre.bare_scan(folded.as_str()),
+                run.bare_scan(folded.as_str())
+            );
+            total += a.len();
         }
+        assert!(total > 20, "{total} spans");
     }
-    if f.contains('\'') {
-        out.push((f.replace('\'', ""), false));
-    }
-    if let Some(rest) = LATIN_ARTICLES.iter().find_map(|a| f.strip_prefix(a)) {
-        out.push((format!("al {rest}"), false));
-        if rest.chars().count() >= 4 {
-            out.push((rest.to_string(), false));
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
 
-/// Reads the not-a-place phrases: first column of a TSV with a header line.
-fn not_places(tsv: &str) -> Result<Vec<String>> {
-    Ok(tsv
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split('\t').next())
-        .map(|s| s.trim().to_string())
-        .collect())
+    #[test]
+    fn a_gazetteer_with_extra_places_builds_at_run_time() {
+        let dir = std::env::temp_dir().join(format!("bordermap-tag-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("extra.tsv");
+        let mut row = vec![""; crate::gazetteer::COLUMNS.len()];
+        row[0] = "mine-1";
+        row[1] = "village";
+        row[2] = "Qaryat Zarqa Tajriba";
+        row[3] = "قرية زرقاء التجربة";
+        row[9] = "35.0";
+        row[10] = "40.0";
+        let tsv = format!(
+            "{}\n{}\n",
+            crate::gazetteer::COLUMNS.join("\t"),
+            row.join("\t")
+        );
+        std::fs::write(&path, tsv).unwrap();
+        let gaz = Gazetteer::load_bundled()
+            .unwrap()
+            .with_extra(&path)
+            .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!gaz.is_bundled());
+        let t = Tagger::new(&gaz).unwrap();
+        let text = "قصف على قرية زرقاء التجربة وعلى البوكمال";
+        let spans = t.tag(&text.chars().collect::<Vec<_>>(), &Folded::new(text));
+        let idx = gaz.index_of("mine-1").unwrap();
+        assert!(spans
+            .iter()
+            .any(|s| t.cue_only_candidates(s).contains(&idx) || t.candidates(s).contains(&idx)));
+        assert_eq!(spans.len(), 2, "{spans:?}");
+    }
 }

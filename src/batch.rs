@@ -54,6 +54,7 @@ pub fn run_map(pipeline: &Pipeline, cfg: &MapConfig) -> Result<Report> {
     report.events = results.iter().map(|r| r.events.len()).sum();
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     write_layers(&cfg.out, &results, pipeline, &report)?;
+    crate::outputs::write_extras(&cfg.out)?;
     Ok(report)
 }
 

@@ -51,6 +51,7 @@ mod coords;
 mod error;
 mod gazetteer;
 mod geometry;
+pub mod outputs;
 mod pipeline;
 mod read;
 mod resolve;

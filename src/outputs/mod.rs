@@ -1,0 +1,110 @@
+//! Extra outputs written next to the GeoJSON layers, for people who open the
+//! results in a spreadsheet, in QGIS or in a browser:
+//!
+//! | file | module | what |
+//! | --- | --- | --- |
+//! | `events.csv` | `events_csv` | ACLED-style table, UTF-8 with a BOM (so Excel shows Arabic) |
+//! | `events.qml`, `zones.qml`, `border.qml` | `qml` | QGIS 3 styles, loaded with the layer of the same name |
+//! | `map.html` | `html` | self-contained offline map: SVG, date slider, type filter |
+//! | `bordermap.gpkg` | `gpkg` | every layer as a GeoPackage feature table with an R-tree |
+//!
+//! Every function here reads the finished GeoJSON layers in the output folder
+//! (`events.geojson`, `zones.geojson`, …) and writes its file beside them,
+//! atomically, so it works the same on a folder written by any earlier run.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+mod events_csv;
+mod gpkg;
+mod html;
+mod qml;
+
+pub use events_csv::write_events_csv;
+pub use gpkg::write_gpkg;
+pub use html::write_map_html;
+pub use qml::write_qml;
+
+/// One stable colour per controller code (`#rrggbb`), shared by `zones.qml`
+/// and the legend of `map.html`.
+pub const CONTROLLER_COLOURS: [(&str, &str); 11] = [
+    ("SY_GOV_ASSAD", "#d62728"),
+    ("SY_GOV_TRANSITIONAL", "#2ca02c"),
+    ("SDF", "#f2c200"),
+    ("ISIS", "#303030"),
+    ("SY_OPP_TANF", "#1f77b4"),
+    ("SY_OPP_REBELS", "#8c6d31"),
+    ("TR_SNA", "#17becf"),
+    ("IQ_FED", "#9467bd"),
+    ("KRG", "#ff7f0e"),
+    ("CONTESTED", "#8c8c8c"),
+    ("MIXED", "#e377c2"),
+];
+
+/// One colour per ACLED event type, shared by `events.qml` and `map.html`.
+pub const EVENT_TYPE_COLOURS: [(&str, &str); 6] = [
+    ("Battles", "#b2182b"),
+    ("Explosions/Remote violence", "#f46d43"),
+    ("Violence against civilians", "#762a83"),
+    ("Protests", "#2166ac"),
+    ("Riots", "#1b7837"),
+    ("Strategic developments", "#4d4d4d"),
+];
+
+/// The colour of a controller code; grey for an unknown code.
+pub fn controller_colour(code: &str) -> &'static str {
+    CONTROLLER_COLOURS
+        .iter()
+        .find(|c| c.0 == code)
+        .map(|c| c.1)
+        .unwrap_or("#bbbbbb")
+}
+
+/// Writes every extra output (`events.csv`, the `.qml` styles, `map.html`,
+/// `bordermap.gpkg`) next to the GeoJSON layers already in `dir`.
+pub fn write_extras(dir: &Path) -> Result<()> {
+    write_events_csv(dir)?;
+    write_qml(dir)?;
+    write_map_html(dir)?;
+    write_gpkg(dir)
+}
+
+/// The names of the GeoJSON layers, in the order they are written.
+pub const LAYERS: [&str; 5] = ["events", "mentions", "places", "zones", "border"];
+
+/// The features of `dir/NAME.geojson`.
+pub(crate) fn read_layer(dir: &Path, name: &str) -> Result<Vec<Value>> {
+    let path = dir.join(format!("{name}.geojson"));
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let mut doc: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Data(format!("{}: not GeoJSON: {e}", path.display())))?;
+    match doc.get_mut("features").map(Value::take) {
+        Some(Value::Array(f)) => Ok(f),
+        _ => Err(Error::Data(format!(
+            "{}: not a FeatureCollection (no `features` array)",
+            path.display()
+        ))),
+    }
+}
+
+/// The properties object of a feature (empty when missing).
+pub(crate) fn props(feature: &Value) -> &Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    feature
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+}
+
+/// A property as display text: strings as they are, numbers and booleans
+/// written out, null or missing as empty.
+pub(crate) fn text(p: &Map<String, Value>, key: &str) -> String {
+    match p.get(key) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    }
+}

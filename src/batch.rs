@@ -1,27 +1,48 @@
 //! Runs the pipeline over files and folders and writes the layers.
+//!
+//! Articles stream through: a [`Reader`] hands out jobs (a file, or one
+//! record of a JSONL/CSV file) in input order, chunks of [`CHUNK`] jobs are
+//! read and processed in parallel with rayon (results kept in input order),
+//! and each chunk's features are written before the next chunk is read. So
+//! memory stays bounded by a chunk, whatever the size of the input, and the
+//! output is byte-identical whatever the number of threads.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::pipeline::{ArticleResult, Pipeline};
-use crate::read::{discover, read_input};
-use crate::write::{write_layers, Report};
+use crate::pipeline::{geoparse_json, ArticleResult, Pipeline};
+use crate::read::{discover, Input, Job, Problem, Reader};
+use crate::write::{FeatureLines, LayerWriter, Report};
+
+/// Jobs (files or records) read and processed together.
+pub const CHUNK: usize = 256;
+/// A chunk also ends once its jobs cover this many input bytes.
+const CHUNK_BYTES: u64 = 16 << 20;
+
+/// One job's problems and its articles' results, each with its rendering.
+type JobDone<T> = (Vec<Problem>, Vec<(ArticleResult, T)>);
 
 /// What `bordermap map` was asked to do.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MapConfig {
     /// Files and folders to read (`-` for standard input).
     pub inputs: Vec<PathBuf>,
-    /// Folder the layers go to.
+    /// Folder the layers go to (unused by [`run_stream`]).
     pub out: PathBuf,
     /// Overwrite the layers of an existing output folder.
     pub force: bool,
     /// Publication date for articles that carry none.
     pub date: Option<NaiveDate>,
+    /// Show a progress bar on standard error.
+    pub progress: bool,
+    /// What `run_map` writes besides the GeoJSON layers (default: everything).
+    pub outputs: crate::outputs::OutputSet,
 }
 
 /// Reads every input, runs the pipeline over every article (in parallel,
@@ -30,6 +51,55 @@ pub struct MapConfig {
 pub fn run_map(pipeline: &Pipeline, cfg: &MapConfig) -> Result<Report> {
     let started = Instant::now();
     check_out_dir(cfg)?;
+    let (inputs, mut report) = start(cfg)?;
+    let mut writer = LayerWriter::create(&cfg.out)?;
+    each_result(
+        pipeline,
+        cfg,
+        inputs,
+        &mut report,
+        FeatureLines::of,
+        |r, lines| writer.add(&r, &lines),
+        || Ok(()),
+    )?;
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    writer.finish(pipeline, &report)?;
+    cfg.outputs.write(&cfg.out)?;
+    Ok(report)
+}
+
+/// Like [`run_map`], but writes one JSON object per article to `out` (the
+/// object `geoparse` prints, on one line), in input order, as results come:
+/// for use as a stage in a pipeline. Nothing is written to `cfg.out`.
+pub fn run_stream(pipeline: &Pipeline, cfg: &MapConfig, out: &mut dyn Write) -> Result<Report> {
+    let started = Instant::now();
+    let (inputs, mut report) = start(cfg)?;
+    let stdout = std::path::Path::new("<stdout>");
+    let line = |r: &ArticleResult| {
+        let mut s = serde_json::to_string(&geoparse_json(r)).unwrap_or_default();
+        s.push('\n');
+        s
+    };
+    let out = std::cell::RefCell::new(out);
+    each_result(
+        pipeline,
+        cfg,
+        inputs,
+        &mut report,
+        line,
+        |_, s| {
+            out.borrow_mut()
+                .write_all(s.as_bytes())
+                .map_err(|e| Error::io(stdout, e))
+        },
+        || out.borrow_mut().flush().map_err(|e| Error::io(stdout, e)),
+    )?;
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// Finds the inputs and starts the report; a usage error when none exists.
+fn start(cfg: &MapConfig) -> Result<(Vec<Input>, Report)> {
     let (inputs, problems) = discover(&cfg.inputs);
     if inputs.is_empty() && !problems.is_empty() {
         return Err(Error::Usage(format!(
@@ -42,20 +112,108 @@ pub fn run_map(pipeline: &Pipeline, cfg: &MapConfig) -> Result<Report> {
         ..Default::default()
     };
     problems.iter().for_each(|p| report.add_problem(p));
-    let outcomes: Vec<_> = inputs.par_iter().map(|i| read_input(i, cfg.date)).collect();
-    let mut articles = Vec::new();
-    for o in outcomes {
-        o.problems.iter().for_each(|p| report.add_problem(p));
-        articles.extend(o.articles);
+    Ok((inputs, report))
+}
+
+/// The engine: reads jobs in chunks, processes each chunk in parallel,
+/// renders every result with `render` (in parallel too) and hands them to
+/// `sink` in input order; `after_chunk` runs once a chunk is handed over.
+fn each_result<T: Send>(
+    pipeline: &Pipeline,
+    cfg: &MapConfig,
+    inputs: Vec<Input>,
+    report: &mut Report,
+    render: impl Fn(&ArticleResult) -> T + Sync,
+    mut sink: impl FnMut(ArticleResult, T) -> Result<()>,
+    mut after_chunk: impl FnMut() -> Result<()>,
+) -> Result<()> {
+    let bar = progress_bar(cfg.progress, &inputs);
+    let started = Instant::now();
+    let mut reader = Reader::new(inputs);
+    loop {
+        let (chunk, bytes) = next_chunk(&mut reader);
+        if chunk.is_empty() {
+            break;
+        }
+        let done: Vec<JobDone<T>> = chunk
+            .into_par_iter()
+            .map(|job| {
+                let outcome = job.run(cfg.date);
+                let results = outcome
+                    .articles
+                    .par_iter()
+                    .map(|a| {
+                        let r = pipeline.process(a);
+                        let t = render(&r);
+                        (r, t)
+                    })
+                    .collect();
+                (outcome.problems, results)
+            })
+            .collect();
+        for (problems, results) in done {
+            problems.iter().for_each(|p| report.add_problem(p));
+            for (r, t) in results {
+                report.articles += 1;
+                report.mentions += r.mentions.len();
+                report.events += r.events.len();
+                sink(r, t)?;
+            }
+        }
+        after_chunk()?;
+        bar.inc(bytes);
+        let secs = started.elapsed().as_secs_f64().max(1e-3);
+        bar.set_message(format!(
+            "{} articles ({:.0}/s), {} mentions, {} events, {} problems",
+            report.articles,
+            report.articles as f64 / secs,
+            report.mentions,
+            report.events,
+            report.skipped.len() + report.errors.len()
+        ));
     }
-    let results: Vec<ArticleResult> = articles.par_iter().map(|a| pipeline.process(a)).collect();
-    report.articles = results.len();
-    report.mentions = results.iter().map(|r| r.mentions.len()).sum();
-    report.events = results.iter().map(|r| r.events.len()).sum();
-    report.elapsed_ms = started.elapsed().as_millis() as u64;
-    write_layers(&cfg.out, &results, pipeline, &report)?;
-    crate::outputs::write_extras(&cfg.out)?;
-    Ok(report)
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Up to [`CHUNK`] jobs (fewer at the end, or when standard input has no
+/// more ready), and the input bytes they cover.
+fn next_chunk(reader: &mut Reader) -> (Vec<Job>, u64) {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut bytes = 0;
+    while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
+        if !chunk.is_empty() && reader.would_block() {
+            break;
+        }
+        let Some(job) = reader.next_job() else { break };
+        bytes += job.size();
+        chunk.push(job);
+    }
+    (chunk, bytes)
+}
+
+/// A byte-counting bar on standard error, or a hidden one.
+fn progress_bar(show: bool, inputs: &[Input]) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let total: u64 = inputs
+        .iter()
+        .filter(|i| i.rel != "-")
+        .filter_map(|i| std::fs::metadata(&i.path).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let template = if inputs.iter().any(|i| i.rel == "-") {
+        "{spinner} {elapsed} {bytes} read, {bytes_per_sec} · {msg}"
+    } else {
+        "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} · {msg}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 fn check_out_dir(cfg: &MapConfig) -> Result<()> {

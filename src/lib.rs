@@ -9,13 +9,16 @@
 //!
 //! | stage | module | what it does |
 //! | --- | --- | --- |
-//! | read | `read` | files, folders and JSONL records → [`Article`] |
+//! | read | `read`, `html` | files, folders, JSONL/CSV records, web pages, in any usual encoding → [`Article`], streamed as [`Job`]s |
 //! | normalise | `normalise` | fold text for matching, keep offsets → [`Folded`] |
 //! | tag | `tag` | find gazetteer names with clitics and word boundaries → candidate spans |
 //! | resolve | `resolve` | choose one place per span, with a confidence → [`Mention`] |
 //! | events | `events` | sentences, triggers, actors, dates → [`Event`] |
 //! | zones | `zones` | zone of control on the event date, distance to the border |
-//! | write | `write` | GeoJSON layers and `report.json`, written atomically |
+//! | write | `write` | GeoJSON layers and `report.json`, streamed to temporary files, renamed at the end |
+//!
+//! [`run_map`] (module `batch`) drives a run: chunks of jobs through the
+//! stages in parallel, results in input order, memory bounded by a chunk.
 //!
 //! [`Pipeline`] ties them together; the `bordermap` binary is a thin layer
 //! over it.
@@ -51,15 +54,17 @@ mod coords;
 mod error;
 mod gazetteer;
 mod geometry;
+mod html;
 pub mod outputs;
 mod pipeline;
+mod query;
 mod read;
 mod resolve;
 mod tag;
 mod write;
 mod zones;
 
-pub use batch::{run_map, MapConfig};
+pub use batch::{run_map, run_stream, MapConfig, CHUNK};
 pub use coords::{find_coordinates, CoordHit};
 pub use error::{Error, Result};
 pub use gazetteer::{Gazetteer, Place};
@@ -72,11 +77,15 @@ pub use geometry::{distance_to_line_km, haversine_km};
 pub use pipeline::{
     geoparse_json, in_region, ArticleResult, EventRecord, MentionRecord, Options, Pipeline, Region,
 };
-pub use read::{discover, parse_date, read_input, Input, Problem, ReadOutcome, Severity};
+pub use query::{write_counts, CountBy, Format, Layer, Query, QuerySpec};
+pub use read::{
+    discover, parse_date, read_input, CsvColumns, Input, Job, Problem, ReadOutcome, Reader,
+    Severity,
+};
 pub use resolve::Resolver;
 pub use tag::{Span, Tagger};
 pub use write::{
     collection, gazetteer_csv, gazetteer_features, point_feature, write_atomic, write_layers,
-    zone_feature, Report, ReportItem,
+    zone_feature, FeatureLines, LayerWriter, Report, ReportItem,
 };
 pub use zones::{controller_name, Control, ControlPoint, Zone, ZoneSet, CONTROLLERS};

@@ -2,7 +2,7 @@
 //! the library, maps errors to exit codes (0 all read, 1 some inputs not
 //! read, 2 usage error or nothing written).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,17 +21,31 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Read articles (files, folders, JSONL) and write GeoJSON layers.
+    /// Read articles (files, folders, JSONL, CSV, web pages) and write GeoJSON layers.
     ///
     /// Example: bordermap map examples/articles --out out
+    ///
+    /// In a pipeline: cat feed.jsonl | bordermap map - --format jsonl > results.jsonl
     Map {
-        /// Files or folders to read; folders are walked recursively.
-        /// Reads .txt/.md (optional --- front matter), .json and .jsonl/.ndjson.
+        /// Files or folders to read, or - for standard input; folders are
+        /// walked recursively. Reads .txt/.md (optional --- front matter),
+        /// .html/.htm, .json, .jsonl/.ndjson and .csv (a `text` column).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Folder to write the layers into (created if missing).
+        /// Folder to write the layers into (created if missing); needed
+        /// unless --format jsonl.
         #[arg(long, short)]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        /// `all`: the GeoJSON layers in --out and, next to them, events.csv,
+        /// QGIS styles (.qml), map.html and bordermap.gpkg. `geojson`: the
+        /// GeoJSON layers only. `gpkg`: the layers and bordermap.gpkg.
+        /// `jsonl`: one JSON result per article on standard output (as
+        /// `geoparse` prints, on one line).
+        #[arg(long, value_parser = ["all", "geojson", "gpkg", "jsonl"], default_value = "all")]
+        format: String,
+        /// No progress bar and no summary line (problems are still listed).
+        #[arg(long, short)]
+        quiet: bool,
         /// Overwrite the layers in an existing, non-empty --out folder.
         #[arg(long)]
         force: bool,
@@ -59,6 +73,75 @@ enum Command {
     /// The bundled history of zones of control.
     #[command(subcommand)]
     Zones(ZonesCmd),
+    /// Select events from a layer by area, distance, border band, controller,
+    /// date, type, actor or article (filters combine with AND).
+    ///
+    /// Example: bordermap query out --near "Albu Kamal" --radius-km 25
+    Query(Box<QueryArgs>),
+}
+
+/// `bordermap query`: SOURCE, the filters and the output.
+#[derive(Args, Debug)]
+struct QueryArgs {
+    /// An output folder of `bordermap map` (its events.geojson is read) or an
+    /// events.geojson file.
+    source: PathBuf,
+    /// Inside a gazetteer area (governorate, district, sub-district, region,
+    /// country; Arabic or English name, or id) or a bundled zone id.
+    #[arg(long, value_name = "NAME|ID")]
+    within: Option<String>,
+    /// Inside the polygons (unioned) of a GeoJSON file.
+    #[arg(long, value_name = "FILE.geojson")]
+    within_file: Option<PathBuf>,
+    /// Inside a box: west,south,east,north in degrees.
+    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
+    bbox: Option<String>,
+    /// Within --radius-km of a town, crossing or base (name or id) or LAT,LON.
+    #[arg(long, value_name = "NAME|ID|LAT,LON", requires = "radius_km")]
+    near: Option<String>,
+    /// Radius for --near, km.
+    #[arg(long, value_name = "N", requires = "near", allow_hyphen_values = true)]
+    radius_km: Option<f64>,
+    /// At most N km from the Iraq–Syria border.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    border_km: Option<f64>,
+    /// With --border-km: only this side of the border (SY or IQ).
+    #[arg(long, value_name = "SY|IQ", requires = "border_km")]
+    side: Option<String>,
+    /// Who controlled the event's point on its date (a code: SDF, IQ_FED, …).
+    #[arg(long, value_name = "CODE")]
+    controller: Option<String>,
+    /// On or after this date (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    from: Option<NaiveDate>,
+    /// On or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    to: Option<NaiveDate>,
+    /// event_type, case-insensitive (e.g. Battles).
+    #[arg(long = "type", value_name = "TYPE")]
+    event_type: Option<String>,
+    /// sub_event_type, case-insensitive (e.g. Arrests).
+    #[arg(long, value_name = "SUB_TYPE")]
+    sub_type: Option<String>,
+    /// One of the actors contains this, case-insensitive.
+    #[arg(long)]
+    actor: Option<String>,
+    /// Keep events with geo_precision ≤ N (at least as precise): 1 the place
+    /// itself, 2 district or "near", 3 all.
+    #[arg(long, value_name = "N")]
+    min_precision: Option<u8>,
+    /// Article id, exact or prefix.
+    #[arg(long, value_name = "ID")]
+    article: Option<String>,
+    /// Print a table of counts (TSV) instead of the features.
+    #[arg(long, value_parser = ["admin1", "admin2", "controller", "event_type", "month"])]
+    count_by: Option<String>,
+    /// Output format.
+    #[arg(long, value_parser = ["geojson", "csv", "jsonl"], default_value = "geojson")]
+    format: String,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
 }
 
 /// What the pipeline reads against: the user's own places and zones.
@@ -166,28 +249,44 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Map {
             inputs,
             out,
+            format,
+            quiet,
             force,
             date,
             data,
         } => {
+            let jsonl = format == "jsonl";
+            let Some(out) = out.or_else(|| jsonl.then(PathBuf::new)) else {
+                eprintln!("bordermap: map needs --out DIR for the layers (or --format jsonl to write results to standard output)");
+                return Ok(ExitCode::from(2));
+            };
             let pipeline = data.pipeline()?;
             let cfg = MapConfig {
                 inputs,
                 out: out.clone(),
                 force,
                 date,
+                progress: !quiet && std::io::stderr().is_terminal(),
+                outputs: bordermap::outputs::OutputSet::from_format(&format).unwrap_or_default(),
             };
-            let report = run_map(&pipeline, &cfg)?;
-            eprintln!(
-                "bordermap: {} inputs, {} articles, {} mentions, {} events, {} skipped, {} errors → {}",
-                report.inputs,
-                report.articles,
-                report.mentions,
-                report.events,
-                report.skipped.len(),
-                report.errors.len(),
-                out.display()
-            );
+            let report = if jsonl {
+                let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                bordermap::run_stream(&pipeline, &cfg, &mut stdout)?
+            } else {
+                run_map(&pipeline, &cfg)?
+            };
+            if !quiet {
+                eprintln!(
+                    "bordermap: {} inputs, {} articles, {} mentions, {} events, {} skipped, {} errors → {}",
+                    report.inputs,
+                    report.articles,
+                    report.mentions,
+                    report.events,
+                    report.skipped.len(),
+                    report.errors.len(),
+                    if jsonl { "standard output".into() } else { out.display().to_string() }
+                );
+            }
             for p in report.skipped.iter().chain(&report.errors) {
                 match p.line {
                     Some(l) => eprintln!("  {}:{l}: {}", p.path, p.reason),
@@ -203,6 +302,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Geoparse { file, date, data } => geoparse(file, date, &data),
         Command::Gazetteer(cmd) => gazetteer(cmd),
         Command::Zones(cmd) => zones(cmd),
+        Command::Query(args) => query(*args),
     }
 }
 
@@ -289,6 +389,55 @@ fn zones(cmd: ZonesCmd) -> anyhow::Result<ExitCode> {
             emit(out.as_deref(), |w| bordermap::collection(w, features))?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
+    let spec = bordermap::QuerySpec {
+        within: a.within,
+        within_file: a.within_file,
+        bbox: a.bbox,
+        near: a.near,
+        radius_km: a.radius_km,
+        border_km: a.border_km,
+        side: a.side,
+        controller: a.controller,
+        from: a.from,
+        to: a.to,
+        event_type: a.event_type,
+        sub_type: a.sub_type,
+        actor: a.actor,
+        min_precision: a.min_precision,
+        article: a.article,
+    };
+    let g = bordermap::Gazetteer::bundled()?;
+    let q = spec.compile(g)?;
+    for note in &q.notes {
+        eprintln!("bordermap: {note}");
+    }
+    let layer = bordermap::Layer::open(&a.source)?;
+    let selected = layer.select(&q, g);
+    eprintln!(
+        "bordermap: {} of {} events match",
+        selected.len(),
+        layer.len()
+    );
+    let count_by = a.count_by.as_deref().map(|k| match k {
+        "admin1" => bordermap::CountBy::Admin1,
+        "admin2" => bordermap::CountBy::Admin2,
+        "controller" => bordermap::CountBy::Controller,
+        "event_type" => bordermap::CountBy::EventType,
+        _ => bordermap::CountBy::Month,
+    });
+    let format = match a.format.as_str() {
+        "csv" => bordermap::Format::Csv,
+        "jsonl" => bordermap::Format::Jsonl,
+        _ => bordermap::Format::Geojson,
+    };
+    emit(a.out.as_deref(), |w| match count_by {
+        Some(key) => bordermap::write_counts(key, &layer.count_by(&selected, key), w),
+        None => layer.write(&selected, format, w),
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -17,6 +17,7 @@ use crate::normalise::{fold, is_word_char, Folded};
 use crate::tag::{Span, Tagger};
 
 const CUES_TSV: &str = include_str!("../gazetteer/lexicon/cues.tsv");
+const COMMON_WORDS: &str = include_str!("../gazetteer/lexicon/common_words.txt");
 
 /// What a context word says about the name next to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +42,8 @@ struct Cue {
 #[derive(Debug)]
 pub struct Resolver {
     cues: Vec<Cue>,
+    /// Ordinary words that are also place names, folded, with and without ال.
+    ordinary: std::collections::HashSet<String>,
 }
 
 /// Per-span working state.
@@ -59,6 +62,8 @@ struct Ctx {
     alias: Option<usize>,
     /// The name as matched, folded, without clitics.
     name: String,
+    /// The name as matched is an ordinary word (`تلك`, `حول`, `Hit`).
+    ordinary: bool,
     /// Written like a feminine adjective (`سورية`, `تركية` after a noun):
     /// a country only after a preposition or with a clitic.
     adjective_form: bool,
@@ -83,13 +88,19 @@ impl Resolver {
             );
         }
         // Longest first, so "شمال شرق" wins over "شرق".
+        let ordinary = COMMON_WORDS
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .filter(|l| !l.is_empty())
+            .map(fold)
+            .collect();
         cues.sort_by(|a, b| {
             b.folded
                 .len()
                 .cmp(&a.folded.len())
                 .then(a.folded.cmp(&b.folded))
         });
-        Ok(Resolver { cues })
+        Ok(Resolver { cues, ordinary })
     }
 
     /// Resolves every span of one article to at most one place.
@@ -162,10 +173,19 @@ impl Resolver {
             c.container = container_of(hay, spans, i, gaz, tagger);
             c.adjective_form = adjective_form(hay, s);
             c.name = hay[s.name_fstart..s.fend].to_string();
+            c.ordinary = self.is_ordinary(&c.name);
             out.push(c);
         }
         link_neighbours(hay, spans, &mut out);
         out
+    }
+
+    /// True when `name` (folded) is an ordinary word, with or without ال.
+    fn is_ordinary(&self, name: &str) -> bool {
+        let bare = name.strip_prefix("ال").unwrap_or(name);
+        self.ordinary.contains(name)
+            || self.ordinary.contains(bare)
+            || self.ordinary.contains(&format!("ال{bare}"))
     }
 
     /// The cues right before and right after a span.
@@ -279,8 +299,8 @@ fn is_alias_gap(gap: &str) -> bool {
 const PREPOSITIONS: [&str; 14] = [
     "في",
     "من",
-    "الى",
-    "على",
+    "الي",
+    "علي",
     "عن",
     "مع",
     "بين",
@@ -310,7 +330,11 @@ fn is_list_gap(gap: &str) -> bool {
     let g = gap.trim_matches(|c: char| {
         c.is_whitespace() || matches!(c, '،' | ',' | '"' | '“' | '”' | '«' | '»')
     });
-    matches!(g, "" | "and" | "or" | "او" | "و")
+    // Lists, and routes ("من حديثة إلى عنه ثم القائم", "from X to Y").
+    matches!(
+        g,
+        "" | "and" | "or" | "او" | "و" | "الي" | "ثم" | "to" | "then" | "and then"
+    )
 }
 
 /// Words between two names that put the first inside the second
@@ -600,7 +624,7 @@ fn evidence(
     if ctx[i].list_peers.iter().any(|&j| {
         cands[j].iter().any(|&c| {
             c != cands[i][0]
-                && haversine_km((p.lon, p.lat), (gaz.place(c).lon, gaz.place(c).lat)) < 30.0
+                && haversine_km((p.lon, p.lat), (gaz.place(c).lon, gaz.place(c).lat)) < 60.0
         })
     }) {
         score += 0.15;
@@ -673,7 +697,13 @@ fn choose(
                 && name.chars().next().is_some_and(crate::normalise::is_arabic)
                 && !name.starts_with("ال")
                 && primary_without_article(p).as_deref() == Some(name.as_str());
-            if ((p.needs_context || bare_alias) && !ev.strong)
+            // The matched name is an ordinary word, whatever the place's other names.
+            let ordinary = ctx[i].ordinary
+                && matches!(
+                    p.kind,
+                    Kind::Village | Kind::Town | Kind::Subdistrict | Kind::District
+                );
+            if ((p.needs_context || bare_alias || ordinary) && !ev.strong)
                 || (is_small_village(p) && !ev.strong && !(ev.weak && !short))
             {
                 return None;

@@ -6,7 +6,7 @@
 //! Output depends only on the input: features are in input order, ids are
 //! hashes of content, so the same input gives the same bytes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -68,30 +68,235 @@ pub fn write_layers(
     pipeline: &Pipeline,
     report: &Report,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mentions = results
-        .iter()
-        .flat_map(|r| &r.mentions)
-        .map(|m| point_feature(m, m.lon, m.lat));
-    write_atomic(&dir.join("mentions.geojson"), |w| collection(w, mentions))?;
-    let events = results
-        .iter()
-        .flat_map(|r| &r.events)
-        .map(|e| point_feature(e, e.lon, e.lat));
-    write_atomic(&dir.join("events.geojson"), |w| collection(w, events))?;
-    write_atomic(&dir.join("places.geojson"), |w| {
-        collection(w, place_features(results).into_iter())
-    })?;
-    write_atomic(&dir.join("zones.geojson"), |w| {
-        collection(w, zone_features(results, pipeline).into_iter())
-    })?;
-    write_atomic(&dir.join("border.geojson"), |w| {
-        collection(w, std::iter::once(border_feature(pipeline)))
-    })?;
-    write_atomic(&dir.join("report.json"), |w| {
-        serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::other)?;
-        w.write_all(b"\n")
-    })
+    let mut w = LayerWriter::create(dir)?;
+    for r in results {
+        w.add(r, &FeatureLines::of(r))?;
+    }
+    w.finish(pipeline, report)
+}
+
+/// An article's mention and event features, serialised (one line each).
+#[derive(Debug, Default)]
+pub struct FeatureLines {
+    pub mentions: Vec<String>,
+    pub events: Vec<String>,
+}
+
+impl FeatureLines {
+    /// Serialises the features of one result (cheap to run on any thread).
+    pub fn of(r: &ArticleResult) -> FeatureLines {
+        let line = |f: Feature| serde_json::to_string(&f).unwrap_or_default();
+        FeatureLines {
+            mentions: r
+                .mentions
+                .iter()
+                .map(|m| line(point_feature(m, m.lon, m.lat)))
+                .collect(),
+            events: r
+                .events
+                .iter()
+                .map(|e| line(point_feature(e, e.lon, e.lat)))
+                .collect(),
+        }
+    }
+}
+
+/// A FeatureCollection being written to a temporary file, feature by feature.
+struct TempLayer {
+    tmp: PathBuf,
+    path: PathBuf,
+    w: std::io::BufWriter<std::fs::File>,
+    n: usize,
+}
+
+impl TempLayer {
+    fn create(path: PathBuf) -> std::io::Result<TempLayer> {
+        let tmp = tmp_name(&path);
+        let file = std::fs::File::create(&tmp)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
+        Ok(TempLayer { tmp, path, w, n: 0 })
+    }
+
+    fn push(&mut self, feature: &str) -> std::io::Result<()> {
+        self.w.write_all(if self.n == 0 { b"\n" } else { b",\n" })?;
+        self.n += 1;
+        self.w.write_all(feature.as_bytes())
+    }
+
+    /// Closes the collection and syncs the file; it is renamed later.
+    fn close(&mut self) -> std::io::Result<()> {
+        self.w.write_all(b"\n]}\n")?;
+        self.w.flush()?;
+        self.w.get_ref().sync_all()
+    }
+}
+
+/// Per-place totals for `places.geojson`: the first mention's record, how
+/// many mentions and how many articles.
+#[derive(Debug)]
+struct PlaceTotals {
+    first: crate::pipeline::MentionRecord,
+    mentions: usize,
+    articles: usize,
+    last_article: String,
+}
+
+/// Writes the layers of a run as results arrive, in bounded memory: mention
+/// and event features stream to temporary files, and only the totals that
+/// `places.geojson` and `zones.geojson` need are kept. [`LayerWriter::finish`]
+/// renames every file into place; dropping the writer unfinished (an error,
+/// a panic) removes the temporary files, so no half layer is ever left.
+pub struct LayerWriter {
+    dir: PathBuf,
+    mentions: TempLayer,
+    events: TempLayer,
+    places: BTreeMap<String, PlaceTotals>,
+    dates: BTreeSet<chrono::NaiveDate>,
+    done: bool,
+}
+
+impl LayerWriter {
+    /// Starts the layers in `dir` (created if missing).
+    pub fn create(dir: &Path) -> Result<LayerWriter> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let layer = |name: &str| {
+            let path = dir.join(name);
+            TempLayer::create(path.clone()).map_err(|e| Error::io(&path, e))
+        };
+        let mentions = layer("mentions.geojson")?;
+        let events = match layer("events.geojson") {
+            Ok(e) => e,
+            Err(e) => {
+                let _ = std::fs::remove_file(&mentions.tmp);
+                return Err(e);
+            }
+        };
+        Ok(LayerWriter {
+            dir: dir.to_path_buf(),
+            mentions,
+            events,
+            places: BTreeMap::new(),
+            dates: BTreeSet::new(),
+            done: false,
+        })
+    }
+
+    /// Adds one article's result; `lines` are its features serialised by
+    /// [`FeatureLines::of`].
+    pub fn add(&mut self, r: &ArticleResult, lines: &FeatureLines) -> Result<()> {
+        for (layer, features) in [
+            (&mut self.mentions, &lines.mentions),
+            (&mut self.events, &lines.events),
+        ] {
+            for f in features {
+                if let Err(e) = layer.push(f) {
+                    return Err(Error::io(&layer.path, e));
+                }
+            }
+        }
+        for m in &r.mentions {
+            match self.places.get_mut(&m.place_id) {
+                Some(t) => {
+                    t.mentions += 1;
+                    if t.last_article != m.article {
+                        t.articles += 1;
+                        t.last_article.clone_from(&m.article);
+                    }
+                }
+                None => {
+                    self.places.insert(
+                        m.place_id.clone(),
+                        PlaceTotals {
+                            first: m.clone(),
+                            mentions: 1,
+                            articles: 1,
+                            last_article: m.article.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        self.dates
+            .extend(r.events.iter().filter_map(|e| e.date_value));
+        Ok(())
+    }
+
+    /// Writes the remaining layers and the report, then renames every file
+    /// into place.
+    pub fn finish(mut self, pipeline: &Pipeline, report: &Report) -> Result<()> {
+        for layer in [&mut self.mentions, &mut self.events] {
+            let path = layer.path.clone();
+            layer.close().map_err(|e| Error::io(&path, e))?;
+        }
+        let dir = self.dir.clone();
+        let places = place_features(&self.places);
+        let zones = zone_features(&self.dates, pipeline);
+        let mut staged = Vec::new();
+        let result = (|| {
+            stage(&dir.join("places.geojson"), &mut staged, |w| {
+                collection(w, places.into_iter())
+            })?;
+            stage(&dir.join("zones.geojson"), &mut staged, |w| {
+                collection(w, zones.into_iter())
+            })?;
+            stage(&dir.join("border.geojson"), &mut staged, |w| {
+                collection(w, std::iter::once(border_feature(pipeline)))
+            })?;
+            stage(&dir.join("report.json"), &mut staged, |w| {
+                serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::other)?;
+                w.write_all(b"\n")
+            })?;
+            staged.push((self.mentions.tmp.clone(), self.mentions.path.clone()));
+            staged.push((self.events.tmp.clone(), self.events.path.clone()));
+            for (tmp, path) in &staged {
+                std::fs::rename(tmp, path).map_err(|e| Error::io(path, e))?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            for (tmp, _) in &staged {
+                let _ = std::fs::remove_file(tmp);
+            }
+        }
+        self.done = true;
+        result
+    }
+}
+
+impl Drop for LayerWriter {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.mentions.tmp);
+            let _ = std::fs::remove_file(&self.events.tmp);
+        }
+    }
+}
+
+/// Writes a file to its temporary name and records it for the final rename.
+fn stage(
+    path: &Path,
+    staged: &mut Vec<(PathBuf, PathBuf)>,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let tmp = tmp_name(path);
+    let result = (|| {
+        let file = std::fs::File::create(&tmp)?;
+        let mut w = std::io::BufWriter::new(file);
+        f(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()
+    })();
+    match result {
+        Ok(()) => {
+            staged.push((tmp, path.to_path_buf()));
+            Ok(())
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::io(path, e))
+        }
+    }
 }
 
 /// Writes through a temporary file in the same folder, then renames it.
@@ -160,21 +365,11 @@ fn feature(value: GValue, properties: Map<String, Value>) -> Feature {
 }
 
 /// One feature per distinct place mentioned, with how often and where.
-fn place_features(results: &[ArticleResult]) -> Vec<Feature> {
-    let mut by_place: BTreeMap<&str, (usize, Vec<&str>, &crate::pipeline::MentionRecord)> =
-        BTreeMap::new();
-    for r in results {
-        for m in &r.mentions {
-            let e = by_place.entry(&m.place_id).or_insert((0, Vec::new(), m));
-            e.0 += 1;
-            if !e.1.contains(&m.article.as_str()) {
-                e.1.push(&m.article);
-            }
-        }
-    }
-    by_place
-        .into_values()
-        .map(|(n, arts, m)| {
+fn place_features(places: &BTreeMap<String, PlaceTotals>) -> Vec<Feature> {
+    places
+        .values()
+        .map(|t| {
+            let m = &t.first;
             let mut p = Map::new();
             p.insert("place_id".into(), m.place_id.clone().into());
             p.insert("name_en".into(), m.name_en.clone().into());
@@ -183,8 +378,8 @@ fn place_features(results: &[ArticleResult]) -> Vec<Feature> {
             p.insert("country".into(), m.country.clone().into());
             p.insert("admin1".into(), m.admin1.clone().into());
             p.insert("admin2".into(), m.admin2.clone().into());
-            p.insert("mentions".into(), n.into());
-            p.insert("articles".into(), arts.len().into());
+            p.insert("mentions".into(), t.mentions.into());
+            p.insert("articles".into(), t.articles.into());
             p.insert("border_km".into(), m.border_km.into());
             feature(
                 GValue::Point {
@@ -197,14 +392,7 @@ fn place_features(results: &[ArticleResult]) -> Vec<Feature> {
 }
 
 /// The zones in force on any event date, in the bundled order.
-fn zone_features(results: &[ArticleResult], pipeline: &Pipeline) -> Vec<Feature> {
-    let mut dates: Vec<_> = results
-        .iter()
-        .flat_map(|r| &r.events)
-        .filter_map(|e| e.date_value)
-        .collect();
-    dates.sort();
-    dates.dedup();
+fn zone_features(dates: &BTreeSet<chrono::NaiveDate>, pipeline: &Pipeline) -> Vec<Feature> {
     let zones = pipeline.zones().zones();
     (0..zones.len())
         .filter(|&i| dates.iter().any(|&d| zones[i].in_force(d)))

@@ -389,3 +389,34 @@ fn chromium_draws_every_event_zone_and_the_border() {
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
 }
+
+#[test]
+fn format_geojson_writes_only_the_layers_and_gpkg_adds_the_geopackage() {
+    let extras = [
+        "events.csv",
+        "events.qml",
+        "zones.qml",
+        "border.qml",
+        "map.html",
+        "bordermap.gpkg",
+    ];
+    for (format, want) in [("geojson", &[][..]), ("gpkg", &["bordermap.gpkg"][..])] {
+        let dir = tempfile::tempdir().unwrap();
+        Command::cargo_bin("bordermap")
+            .unwrap()
+            .arg("map")
+            .arg(examples())
+            .args(["--format", format, "--force", "--out"])
+            .arg(dir.path())
+            .assert()
+            .success();
+        assert!(dir.path().join("events.geojson").exists());
+        for f in extras {
+            assert_eq!(
+                dir.path().join(f).exists(),
+                want.contains(&f),
+                "--format {format}: {f}"
+            );
+        }
+    }
+}

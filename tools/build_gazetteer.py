@@ -7,7 +7,7 @@
 
 Inputs (read-only): the gazetteer-sources tree (WOF / OCHA / OpenSyria / GeoNames / Natural Earth
 extracts, see its README.md), zones/anchors.csv, and the hand-curated files in tools/:
-curated_places.tsv, curated_variants.tsv, common_words.txt.
+curated_places.tsv, curated_variants.tsv, ../gazetteer/lexicon/common_words.txt.
 
 Outputs (in gazetteer/): places.tsv, areas.geojson, border.geojson, rivers.geojson.
 Output is deterministic: rows sorted by place_id, names in a fixed order, floats with fixed
@@ -460,7 +460,8 @@ def main():
 
     # ---------------- curated inputs
     stop = set()
-    with open(os.path.join(TOOLS, "common_words.txt"), encoding="utf-8") as f:
+    # The stop-list is also read at run time by the resolver, so it lives with the lexicons.
+    with open(os.path.join(TOOLS, "..", "gazetteer", "lexicon", "common_words.txt"), encoding="utf-8") as f:
         for line in f:
             line = line.split("#", 1)[0].strip()
             if line:

@@ -63,6 +63,41 @@ pub fn controller_colour(code: &str) -> &'static str {
         .unwrap_or("#bbbbbb")
 }
 
+/// Which files `map` writes besides the GeoJSON layers and `report.json`
+/// (`--format all|geojson|gpkg`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OutputSet {
+    /// `events.csv`, the `.qml` styles, `map.html` and `bordermap.gpkg`.
+    #[default]
+    All,
+    /// Nothing more: the GeoJSON layers only.
+    GeoJson,
+    /// `bordermap.gpkg` only.
+    GeoPackage,
+}
+
+impl OutputSet {
+    /// The set for a `--format` value (`all`, `geojson`, `gpkg`); `None` for
+    /// any other value.
+    pub fn from_format(format: &str) -> Option<OutputSet> {
+        match format {
+            "all" => Some(OutputSet::All),
+            "geojson" => Some(OutputSet::GeoJson),
+            "gpkg" => Some(OutputSet::GeoPackage),
+            _ => None,
+        }
+    }
+
+    /// Writes this set's files next to the GeoJSON layers already in `dir`.
+    pub fn write(self, dir: &Path) -> Result<()> {
+        match self {
+            OutputSet::All => write_extras(dir),
+            OutputSet::GeoJson => Ok(()),
+            OutputSet::GeoPackage => write_gpkg(dir),
+        }
+    }
+}
+
 /// Writes every extra output (`events.csv`, the `.qml` styles, `map.html`,
 /// `bordermap.gpkg`) next to the GeoJSON layers already in `dir`.
 pub fn write_extras(dir: &Path) -> Result<()> {

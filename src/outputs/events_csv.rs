@@ -10,8 +10,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{props, read_layer, text};
-use crate::error::Result;
+use super::{each_feature, props, text};
+use crate::error::{Error, Result};
 use crate::write::write_atomic;
 
 /// The columns of `events.csv`, in order: ACLED's names first, then ours.
@@ -72,59 +72,78 @@ fn country_name(code: &str) -> &str {
 
 /// Writes `dir/events.csv` from `dir/events.geojson`.
 pub fn write_events_csv(dir: &Path) -> Result<()> {
-    let events = read_layer(dir, "events")?;
-    write_atomic(&dir.join("events.csv"), |w| {
+    let path = dir.join("events.csv");
+    let mut failure = None;
+    write_atomic(&path, |w| {
         w.write_all("\u{feff}".as_bytes())?;
-        write_rows(w, &events)
+        let mut out = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(w);
+        out.write_record(CSV_COLUMNS)?;
+        let read = each_feature(dir, "events", |f| {
+            write_row(&mut out, &f).map_err(|e| Error::io(&path, e))
+        });
+        if let Err(e) = read {
+            failure = Some(e);
+            return Err(std::io::Error::other("reading events.geojson failed"));
+        }
+        out.flush()
     })
+    .map_err(|e| failure.take().unwrap_or(e))
 }
 
+#[cfg(test)]
 fn write_rows(w: &mut dyn Write, events: &[Value]) -> std::io::Result<()> {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(w);
     out.write_record(CSV_COLUMNS)?;
     for f in events {
-        let p = props(f);
-        let coords = f
-            .pointer("/geometry/coordinates")
-            .and_then(Value::as_array)
-            .map(|c| c.iter().filter_map(Value::as_f64).collect::<Vec<_>>())
-            .unwrap_or_default();
-        let (lon, lat) = match coords.as_slice() {
-            [lon, lat, ..] => (lon.to_string(), lat.to_string()),
-            _ => (String::new(), String::new()),
-        };
-        let actors = text(p, "actors");
-        let mut actors = actors.split("; ").map(str::trim).filter(|a| !a.is_empty());
-        let actor1 = actors.next().unwrap_or_default().to_string();
-        let actor2 = actors.next().unwrap_or_default().to_string();
-        let country = text(p, "country");
-        out.write_record([
-            text(p, "event_id"),
-            text(p, "date"),
-            time_precision(&text(p, "date_precision")).to_string(),
-            text(p, "event_type"),
-            text(p, "sub_event_type"),
-            actor1,
-            actor2,
-            country_name(&country).to_string(),
-            text(p, "admin1"),
-            text(p, "admin2"),
-            text(p, "admin3"),
-            text(p, "name_en"),
-            lat,
-            lon,
-            text(p, "geo_precision"),
-            text(p, "article"),
-            text(p, "text"),
-            text(p, "controller"),
-            text(p, "border_km"),
-            text(p, "date_precision"),
-            text(p, "place_id"),
-        ])?;
+        write_row(&mut out, f)?;
     }
     out.flush()
+}
+
+fn write_row<W: Write>(out: &mut csv::Writer<W>, f: &Value) -> std::io::Result<()> {
+    let p = props(f);
+    let coords = f
+        .pointer("/geometry/coordinates")
+        .and_then(Value::as_array)
+        .map(|c| c.iter().filter_map(Value::as_f64).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let (lon, lat) = match coords.as_slice() {
+        [lon, lat, ..] => (lon.to_string(), lat.to_string()),
+        _ => (String::new(), String::new()),
+    };
+    let actors = text(p, "actors");
+    let mut actors = actors.split("; ").map(str::trim).filter(|a| !a.is_empty());
+    let actor1 = actors.next().unwrap_or_default().to_string();
+    let actor2 = actors.next().unwrap_or_default().to_string();
+    let country = text(p, "country");
+    out.write_record([
+        text(p, "event_id"),
+        text(p, "date"),
+        time_precision(&text(p, "date_precision")).to_string(),
+        text(p, "event_type"),
+        text(p, "sub_event_type"),
+        actor1,
+        actor2,
+        country_name(&country).to_string(),
+        text(p, "admin1"),
+        text(p, "admin2"),
+        text(p, "admin3"),
+        text(p, "name_en"),
+        lat,
+        lon,
+        text(p, "geo_precision"),
+        text(p, "article"),
+        text(p, "text"),
+        text(p, "controller"),
+        text(p, "border_km"),
+        text(p, "date_precision"),
+        text(p, "place_id"),
+    ])?;
+    Ok(())
 }
 
 #[cfg(test)]

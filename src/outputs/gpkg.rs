@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params_from_iter, types::Value as Sql, Connection};
 use serde_json::Value;
 
-use super::{props, read_layer, LAYERS};
+use super::{each_feature, props, LAYERS};
 use crate::error::{Error, Result};
 
 /// `GPKG` as a big-endian 32-bit integer.
@@ -67,8 +67,7 @@ fn build(dir: &Path, tmp: &PathBuf) -> Result<()> {
         if !file.exists() {
             continue;
         }
-        let features = read_layer(dir, name)?;
-        write_table(&tx, name, &features).map_err(&err)?;
+        write_table(&tx, dir, name, &err)?;
     }
     tx.commit().map_err(&err)?;
     db.close().map_err(|(_, e)| err(e))?;
@@ -174,45 +173,34 @@ fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
-/// The single geometry type a layer's table declares.
-fn table_geometry(features: &[Value]) -> &'static str {
-    let mut t = None;
-    for f in features {
-        let g = match f.pointer("/geometry/type").and_then(Value::as_str) {
-            Some("Point") => "POINT",
-            Some("MultiPoint") => "MULTIPOINT",
-            Some("LineString" | "MultiLineString") => "MULTILINESTRING",
-            Some("Polygon" | "MultiPolygon") => "MULTIPOLYGON",
-            _ => continue,
-        };
-        match t {
-            None => t = Some(g),
-            Some(prev) if prev == g => {}
-            Some("POINT") if g == "MULTIPOINT" => t = Some(g),
-            Some("MULTIPOINT") if g == "POINT" => {}
-            Some(_) => return "GEOMETRY",
-        }
-    }
-    t.unwrap_or("GEOMETRY")
+/// The geometry type a table declares, widened by one more feature's type.
+fn widen_geometry(t: Option<&'static str>, f: &Value) -> Option<&'static str> {
+    let g = match f.pointer("/geometry/type").and_then(Value::as_str) {
+        Some("Point") => "POINT",
+        Some("MultiPoint") => "MULTIPOINT",
+        Some("LineString" | "MultiLineString") => "MULTILINESTRING",
+        Some("Polygon" | "MultiPolygon") => "MULTIPOLYGON",
+        _ => return t,
+    };
+    Some(match t {
+        None => g,
+        Some(prev) if prev == g => g,
+        Some("POINT" | "MULTIPOINT") if matches!(g, "POINT" | "MULTIPOINT") => "MULTIPOINT",
+        Some(_) => "GEOMETRY",
+    })
 }
 
-fn write_table(db: &Connection, name: &str, features: &[Value]) -> rusqlite::Result<()> {
-    // Columns: every property key, in order of first appearance.
-    let mut cols: Vec<(String, String, Col)> = Vec::new();
-    for f in features {
-        for (k, v) in props(f) {
-            match cols.iter_mut().find(|c| c.0 == *k) {
-                Some(c) => c.2 = c.2.widen(v),
-                None => cols.push((k.clone(), column_name(k), Col::Unknown.widen(v))),
-            }
-        }
-    }
-    let gtype = table_geometry(features);
+fn create_table(
+    db: &Connection,
+    name: &str,
+    gtype: &str,
+    cols: &[(String, String, Col)],
+) -> rusqlite::Result<()> {
     let mut ddl = format!(
         "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {gtype}",
         quote(name)
     );
-    for (_, col, t) in &cols {
+    for (_, col, t) in cols {
         ddl.push_str(&format!(", {} {}", quote(col), t.sql()));
     }
     ddl.push(')');
@@ -222,8 +210,33 @@ fn write_table(db: &Connection, name: &str, features: &[Value]) -> rusqlite::Res
     db.execute_batch(&format!(
         "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)",
         quote(&rtree)
-    ))?;
+    ))
+}
 
+/// Creates and fills one layer's table, reading its GeoJSON twice (once for
+/// the columns and geometry type, once for the rows), one feature at a time.
+fn write_table(
+    db: &Connection,
+    dir: &Path,
+    name: &str,
+    err: &impl Fn(rusqlite::Error) -> Error,
+) -> Result<()> {
+    // Columns: every property key, in order of first appearance.
+    let mut cols: Vec<(String, String, Col)> = Vec::new();
+    let mut gtype = None;
+    each_feature(dir, name, |f| {
+        for (k, v) in props(&f) {
+            match cols.iter_mut().find(|c| c.0 == *k) {
+                Some(c) => c.2 = c.2.widen(v),
+                None => cols.push((k.clone(), column_name(k), Col::Unknown.widen(v))),
+            }
+        }
+        gtype = widen_geometry(gtype, &f);
+        Ok(())
+    })?;
+    let gtype = gtype.unwrap_or("GEOMETRY");
+    create_table(db, name, gtype, &cols).map_err(err)?;
+    let rtree = format!("rtree_{name}_geom");
     let placeholders = std::iter::repeat_n("?", cols.len() + 2)
         .collect::<Vec<_>>()
         .join(", ");
@@ -231,33 +244,44 @@ fn write_table(db: &Connection, name: &str, features: &[Value]) -> rusqlite::Res
         .iter()
         .map(|c| quote(&c.1))
         .fold(String::from("fid, geom"), |a, c| a + ", " + &c);
-    let mut insert = db.prepare(&format!(
-        "INSERT INTO {} ({names}) VALUES ({placeholders})",
-        quote(name)
-    ))?;
-    let mut index = db.prepare(&format!(
-        "INSERT INTO {} VALUES (?1, ?2, ?3, ?4, ?5)",
-        quote(&rtree)
-    ))?;
+    let mut insert = db
+        .prepare(&format!(
+            "INSERT INTO {} ({names}) VALUES ({placeholders})",
+            quote(name)
+        ))
+        .map_err(err)?;
+    let mut index = db
+        .prepare(&format!(
+            "INSERT INTO {} VALUES (?1, ?2, ?3, ?4, ?5)",
+            quote(&rtree)
+        ))
+        .map_err(err)?;
     let mut extent: Option<[f64; 4]> = None;
-    for (i, f) in features.iter().enumerate() {
-        let fid = i as i64 + 1;
+    let mut fid = 0i64;
+    each_feature(dir, name, |f| {
+        fid += 1;
         let geom = f.get("geometry").and_then(|g| encode(g, gtype));
         let mut row: Vec<Sql> = Vec::with_capacity(cols.len() + 2);
         row.push(Sql::Integer(fid));
-        row.push(match &geom {
-            Some((blob, _)) => Sql::Blob(blob.clone()),
-            None => Sql::Null,
-        });
-        let p = props(f);
+        let bbox = match geom {
+            Some((blob, bbox)) => {
+                row.push(Sql::Blob(blob));
+                bbox
+            }
+            None => {
+                row.push(Sql::Null);
+                None
+            }
+        };
+        let p = props(&f);
         for (key, _, t) in &cols {
             row.push(sql_value(p.get(key), *t));
         }
-        insert.execute(params_from_iter(row))?;
-        if let Some((_, Some(b))) = &geom {
-            index.execute((fid, b[0], b[2], b[1], b[3]))?;
+        insert.execute(params_from_iter(row)).map_err(err)?;
+        if let Some(b) = bbox {
+            index.execute((fid, b[0], b[2], b[1], b[3])).map_err(err)?;
             extent = Some(match extent {
-                None => *b,
+                None => b,
                 Some(e) => [
                     e[0].min(b[0]),
                     e[1].min(b[1]),
@@ -266,7 +290,18 @@ fn write_table(db: &Connection, name: &str, features: &[Value]) -> rusqlite::Res
                 ],
             });
         }
-    }
+        Ok(())
+    })?;
+    register(db, name, gtype, extent).map_err(err)
+}
+
+/// The layer's rows in the GeoPackage tables, and its R-tree triggers.
+fn register(
+    db: &Connection,
+    name: &str,
+    gtype: &str,
+    extent: Option<[f64; 4]>,
+) -> rusqlite::Result<()> {
     let [min_x, min_y, max_x, max_y] = extent.map_or([None; 4], |e| e.map(Some));
     db.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)

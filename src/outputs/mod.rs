@@ -125,6 +125,51 @@ pub(crate) fn read_layer(dir: &Path, name: &str) -> Result<Vec<Value>> {
     }
 }
 
+/// The first line of a layer written by bordermap: one feature per line follows.
+const ONE_PER_LINE: &str = r#"{"type":"FeatureCollection","features":["#;
+
+/// Calls `f` on every feature of `dir/NAME.geojson`, in order. A layer
+/// written by bordermap (one feature per line) is streamed, so memory stays
+/// bounded by one feature whatever the size of the layer; any other
+/// FeatureCollection is parsed whole.
+pub(crate) fn each_feature(
+    dir: &Path,
+    name: &str,
+    mut f: impl FnMut(Value) -> Result<()>,
+) -> Result<()> {
+    use std::io::BufRead;
+    let path = dir.join(format!("{name}.geojson"));
+    let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+    let mut lines = std::io::BufReader::new(file).lines();
+    let first = lines.next().transpose().map_err(|e| Error::io(&path, e))?;
+    if first.as_deref().map(str::trim_end) != Some(ONE_PER_LINE) {
+        return read_layer(dir, name)?.into_iter().try_for_each(f);
+    }
+    for (i, line) in lines.enumerate() {
+        let line = line.map_err(|e| Error::io(&path, e))?;
+        let t = line.trim_end();
+        let t = t.strip_suffix(',').unwrap_or(t);
+        if t.is_empty() {
+            continue;
+        }
+        if t == "]}" {
+            return Ok(());
+        }
+        let v = serde_json::from_str(t).map_err(|e| {
+            Error::Data(format!(
+                "{}:{}: not a GeoJSON feature: {e}",
+                path.display(),
+                i + 2
+            ))
+        })?;
+        f(v)?;
+    }
+    Err(Error::Data(format!(
+        "{}: the FeatureCollection is cut short (no closing `]}}`)",
+        path.display()
+    )))
+}
+
 /// The properties object of a feature (empty when missing).
 pub(crate) fn props(feature: &Value) -> &Map<String, Value> {
     static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
@@ -141,5 +186,46 @@ pub(crate) fn text(p: &Map<String, Value>, key: &str) -> String {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
         Some(v) => v.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(dir: &Path) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        each_feature(dir, "events", |f| {
+            out.push(text(props(&f), "event_id"));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn features_stream_from_our_layout_and_parse_from_any_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("events.geojson");
+        let f = |id: &str| {
+            format!(r#"{{"type":"Feature","geometry":null,"properties":{{"event_id":"{id}"}}}}"#)
+        };
+        std::fs::write(
+            &p,
+            format!("{ONE_PER_LINE}\n{},\n{}\n]}}\n", f("a"), f("b")),
+        )
+        .unwrap();
+        assert_eq!(ids(dir.path()).unwrap(), ["a", "b"]);
+        std::fs::write(&p, format!("{ONE_PER_LINE}\n]}}\n")).unwrap();
+        assert!(ids(dir.path()).unwrap().is_empty());
+        let pretty = format!(
+            "{{\n  \"type\": \"FeatureCollection\",\n  \"features\": [\n{},\n{}]}}",
+            f("x"),
+            f("y")
+        );
+        std::fs::write(&p, pretty).unwrap();
+        assert_eq!(ids(dir.path()).unwrap(), ["x", "y"]);
+        std::fs::write(&p, format!("{ONE_PER_LINE}\n{},\n", f("a"))).unwrap();
+        let e = ids(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("cut short"), "{e}");
     }
 }

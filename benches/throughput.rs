@@ -169,6 +169,7 @@ fn main() {
             date: None,
             force: true,
             progress: false,
+            outputs: bordermap::outputs::OutputSet::GeoJson,
         };
         let (t, cpu) = (Instant::now(), cpu_seconds());
         let report = run_map(&pipeline, &cfg).expect("run_map");

@@ -41,6 +41,8 @@ pub struct MapConfig {
     pub date: Option<NaiveDate>,
     /// Show a progress bar on standard error.
     pub progress: bool,
+    /// What `run_map` writes besides the GeoJSON layers (default: everything).
+    pub outputs: crate::outputs::OutputSet,
 }
 
 /// Reads every input, runs the pipeline over every article (in parallel,
@@ -62,6 +64,7 @@ pub fn run_map(pipeline: &Pipeline, cfg: &MapConfig) -> Result<Report> {
     )?;
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     writer.finish(pipeline, &report)?;
+    cfg.outputs.write(&cfg.out)?;
     Ok(report)
 }
 

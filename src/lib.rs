@@ -56,6 +56,7 @@ mod error;
 mod gazetteer;
 mod geometry;
 mod html;
+pub mod outputs;
 mod pipeline;
 mod query;
 mod read;

@@ -36,9 +36,12 @@ enum Command {
         /// unless --format jsonl.
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// `geojson`: the layers in --out. `jsonl`: one JSON result per
-        /// article on standard output (as `geoparse` prints, on one line).
-        #[arg(long, value_parser = ["geojson", "jsonl"], default_value = "geojson")]
+        /// `all`: the GeoJSON layers in --out and, next to them, events.csv,
+        /// QGIS styles (.qml), map.html and bordermap.gpkg. `geojson`: the
+        /// GeoJSON layers only. `gpkg`: the layers and bordermap.gpkg.
+        /// `jsonl`: one JSON result per article on standard output (as
+        /// `geoparse` prints, on one line).
+        #[arg(long, value_parser = ["all", "geojson", "gpkg", "jsonl"], default_value = "all")]
         format: String,
         /// No progress bar and no summary line (problems are still listed).
         #[arg(long, short)]
@@ -264,6 +267,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 force,
                 date,
                 progress: !quiet && std::io::stderr().is_terminal(),
+                outputs: bordermap::outputs::OutputSet::from_format(&format).unwrap_or_default(),
             };
             let report = if jsonl {
                 let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());

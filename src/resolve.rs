@@ -207,6 +207,33 @@ impl Resolver {
                 found.push(cue);
             }
         }
+        // "قرب مدينة البوكمال", "east of the town of X": a near or
+        // countryside word before the kind word still applies to the name.
+        let kind_word = found
+            .iter()
+            .find(|c| c.before && c.effect == Effect::Kind)
+            .map(|c| c.folded.clone());
+        if let Some(k) = kind_word {
+            let rest = before
+                .strip_suffix(k.as_str())
+                .map(|r| trim_end_punct(r.trim_end_matches(['و', 'ب', 'ل'])))
+                .unwrap_or("");
+            let rest = rest
+                .strip_suffix(" the")
+                .map(trim_end_punct)
+                .unwrap_or(rest);
+            for cue in self
+                .cues
+                .iter()
+                .filter(|c| c.before && c.effect != Effect::Kind)
+            {
+                if ends_with_word(rest, &cue.folded)
+                    && !found.iter().any(|f| f.effect == cue.effect)
+                {
+                    found.push(cue);
+                }
+            }
+        }
         found
     }
 }

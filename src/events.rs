@@ -702,13 +702,23 @@ const TARGET_WORDS: [&str; 8] = [
 const CIVILIAN_TYPE: &str = "Violence against civilians";
 const CIVILIANS: &str = "Civilians";
 
-/// Words that open a new clause ("…, while …").
+/// Words that open a new clause ("…, while …"). They (and a semicolon)
+/// join two statements rather than two parts of one: a trigger after them
+/// makes its own event even where the place it is near is the same.
 const CLAUSE_WORDS: [&str; 6] = ["فيما", "بينما", "وفيما", "وبينما", "while", "whereas"];
+
+/// Words a few words before a date that make it the start of a state
+/// ("منذ إعادة افتتاحه في أيلول 2019", "since its reopening in 2019"): the
+/// date belongs to its own clause's trigger, never to the rest of the
+/// sentence.
+const SINCE_WORDS: [&str; 3] = ["منذ", "ومنذ", "since"];
 
 /// One sentence being read: its clause breaks and candidate places.
 struct Sentence {
     /// Char offsets where clauses begin, sorted.
     breaks: Vec<usize>,
+    /// The breaks that open a new statement (فيما, while, ;), sorted.
+    strong: Vec<usize>,
     /// Indices of the mentions the sentence may be located at.
     places: Vec<usize>,
 }
@@ -717,6 +727,11 @@ impl Sentence {
     /// The number of the clause holding char offset `at`.
     fn clause(&self, at: usize) -> usize {
         self.breaks.partition_point(|&b| b <= at)
+    }
+
+    /// The number of the statement holding char offset `at`.
+    fn statement(&self, at: usize) -> usize {
+        self.strong.partition_point(|&b| b <= at)
     }
 }
 
@@ -801,9 +816,13 @@ impl Doc<'_> {
         if hits.is_empty() || places.is_empty() {
             return Vec::new();
         }
-        let breaks = self.clause_breaks(s, e, &hits);
+        let (breaks, strong) = self.clause_breaks(s, e, &hits);
         hits.sort_by_key(|h| (std::cmp::Reverse(self.row(h).priority), h.start));
-        let sentence = Sentence { breaks, places };
+        let sentence = Sentence {
+            breaks,
+            strong,
+            places,
+        };
         self.locate(&sentence, &hits)
             .into_iter()
             .map(|l| self.event(si, &sentence, &l))
@@ -944,10 +963,15 @@ impl Doc<'_> {
 
     /// Char offsets in `[s, e)` where a new clause begins: after a comma or
     /// semicolon, at فيما/بينما/while/whereas, and at a trigger opened by a
-    /// conjunction (واعتقلت, "and arrested").
-    fn clause_breaks(&self, s: usize, e: usize, hits: &[Hit]) -> Vec<usize> {
+    /// conjunction (واعتقلت, "and arrested"); and, second, the ones of
+    /// those that open a new statement (semicolon, فيما/while…).
+    fn clause_breaks(&self, s: usize, e: usize, hits: &[Hit]) -> (Vec<usize>, Vec<usize>) {
+        let mut strong: Vec<usize> = (s..e)
+            .filter(|&i| [';', '؛'].contains(&self.chars[i]))
+            .map(|i| i + 1)
+            .collect();
         let mut breaks: Vec<usize> = (s..e)
-            .filter(|&i| [',', '،', ';', '؛'].contains(&self.chars[i]))
+            .filter(|&i| [',', '،'].contains(&self.chars[i]))
             .map(|i| i + 1)
             .collect();
         let mut word_start = s;
@@ -957,10 +981,12 @@ impl Doc<'_> {
             }
             let word: String = self.chars[word_start..i].iter().collect();
             if CLAUSE_WORDS.contains(&fold(&word).as_str()) {
-                breaks.push(word_start);
+                strong.push(word_start);
             }
             word_start = i + 1;
         }
+        strong.sort_unstable();
+        breaks.extend_from_slice(&strong);
         for h in hits {
             let before: String = self.chars[s..h.start].iter().collect();
             let last = before.split_whitespace().last().map(fold);
@@ -969,13 +995,17 @@ impl Doc<'_> {
             }
         }
         breaks.sort_unstable();
-        breaks
+        breaks.dedup();
+        (breaks, strong)
     }
 
     /// Chooses the triggers that make events and where each is located.
     /// The highest-priority trigger always does; another one of a different
-    /// type does only when it is in its own clause and the place nearest to
-    /// it there is not the one an accepted trigger is nearest to.
+    /// type does when it is in a statement of its own (after فيما, while, a
+    /// semicolon), or in its own clause with a nearest place that is not the
+    /// one an accepted trigger is nearest to. A trigger that owns no place
+    /// of its own ("…, while forces announced arrests") is set at the
+    /// sentence's best place.
     fn locate(&self, st: &Sentence, hits: &[Hit]) -> Vec<Located> {
         let mut accepted: Vec<Hit> = vec![hits[0]];
         for h in &hits[1..] {
@@ -1003,7 +1033,8 @@ impl Doc<'_> {
                     .copied()
                     .filter(|&m| self.owner(st, m, &accepted) == Some(h.start))
                     .collect();
-                let mention = self.best_place(st, h, &own)?;
+                let pool = if own.is_empty() { &st.places } else { &own };
+                let mention = self.best_place(st, h, pool)?;
                 Some(Located {
                     hit: *h,
                     mention,
@@ -1035,9 +1066,10 @@ impl Doc<'_> {
         let mine = self.nearest_place(st, h);
         accepted.iter().all(|a| {
             !self.same_type(a, h)
-                && st.clause(a.start) != st.clause(h.start)
-                && mine.is_some()
-                && mine != self.nearest_place(st, a)
+                && (st.statement(a.start) != st.statement(h.start)
+                    || st.clause(a.start) != st.clause(h.start)
+                        && mine.is_some()
+                        && mine != self.nearest_place(st, a))
         })
     }
 
@@ -1110,12 +1142,31 @@ impl Doc<'_> {
             .copied()
             .filter(|d| st.clause(d.start) == clause || self.date_only(st, s, e, d))
             .collect();
-        let pool = if own.is_empty() { inside } else { own };
+        let pool = if own.is_empty() {
+            inside
+                .into_iter()
+                .filter(|d| !self.since_clause(st, s, d.start))
+                .collect()
+        } else {
+            own
+        };
         pool.into_iter()
             .min_by_key(|d| distance((d.start, d.end), (h.start, h.end)))
             .map_or((self.article.date, DatePrecision::Article), |d| {
                 (Some(d.date), d.precision)
             })
+    }
+
+    /// True when منذ/since stands a few words before char offset `at` in its
+    /// clause: the date there marks the start of a state.
+    fn since_clause(&self, st: &Sentence, s: usize, at: usize) -> bool {
+        let c = st.clause(at);
+        let from = if c == 0 { s } else { st.breaks[c - 1].max(s) };
+        fold(&self.text(from, at))
+            .split_whitespace()
+            .rev()
+            .take(6)
+            .any(|w| SINCE_WORDS.contains(&w))
     }
 
     /// True when the clause holding date `d` says little else ("On Monday,",
@@ -1185,6 +1236,13 @@ impl Doc<'_> {
         if let Some((from, to)) = l.region {
             let (from, to) = (from.max(s), to.min(e));
             actors = find_actors_on(&self.text(from, to.max(from)), self.lex, date);
+            if actors.is_empty() {
+                // Next, the statement the trigger is in (up to فيما/while).
+                let k = st.statement(l.hit.start);
+                let from = k.checked_sub(1).map_or(s, |p| st.strong[p]).max(s);
+                let to = st.strong.get(k).copied().unwrap_or(e).min(e);
+                actors = find_actors_on(&self.text(from, to.max(from)), self.lex, date);
+            }
         }
         if actors.is_empty() {
             actors = find_actors_on(&sentence, self.lex, date);
@@ -1975,11 +2033,23 @@ mod tests {
             .map(|e| (e.sub_event_type.as_str(), e.mention))
             .collect();
         // The body's coordination, dated "أمس السبت", is set where the article
-        // is (Iraq) and replaces the headline's undated one; the last
-        // paragraph's arrests are at the crossing.
-        assert_eq!(got, [("Agreement", 0), ("Arrests", 1)]);
+        // is (Iraq) and replaces the headline's undated one. The last
+        // paragraph holds two statements joined by فيما: the reopening,
+        // dated by its own "since" clause, and the arrests, which take the
+        // crossing but not the reopening's date.
+        assert_eq!(
+            got,
+            [
+                ("Agreement", 0),
+                ("Arrests", 1),
+                ("Change to group/activity", 1)
+            ]
+        );
         assert_eq!(evs[0].date, Some(ymd(2021, 5, 1)));
         assert_eq!(evs[0].date_precision, DatePrecision::Day);
+        assert_eq!(evs[1].date_precision, DatePrecision::Article);
+        assert_eq!(evs[2].date, Some(ymd(2019, 9, 1)));
+        assert_eq!(evs[2].date_precision, DatePrecision::Month);
     }
 
     #[test]

@@ -107,3 +107,98 @@ pub fn distance_to_line_km(p: (f64, f64), line: &MultiLineString<f64>) -> f64 {
 pub fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
+
+/// A (multi)polygon prepared for fast point-in-polygon tests: its edges are
+/// bucketed into horizontal bands, so a test casts its ray against the few
+/// edges of one band instead of every edge. The even-odd rule over all rings
+/// at once handles holes and several parts. Points exactly on an edge may go
+/// either way (as with any ray test); everywhere else the answer is the same
+/// as `geo::Contains`.
+///
+/// ```
+/// use bordermap::Banded;
+/// use geo::{LineString, MultiPolygon, Polygon};
+/// let ring = LineString::from(vec![(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0)]);
+/// let square = MultiPolygon::new(vec![Polygon::new(ring, vec![])]);
+/// let b = Banded::new(&square);
+/// assert!(b.contains(1.0, 1.0));
+/// assert!(!b.contains(3.0, 1.0));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Banded {
+    min: (f64, f64),
+    max: (f64, f64),
+    /// Bands per degree of latitude over the box's height.
+    scale: f64,
+    /// `starts[b]..starts[b + 1]` indexes `slots` for band `b`.
+    starts: Vec<u32>,
+    /// Edge numbers, band after band.
+    slots: Vec<u32>,
+    /// (x0, y0, x1, y1) of every edge.
+    edges: Vec<[f64; 4]>,
+}
+
+impl Banded {
+    pub fn new(mp: &MultiPolygon<f64>) -> Banded {
+        let mut edges: Vec<[f64; 4]> = Vec::new();
+        for poly in mp {
+            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                for l in ring.lines() {
+                    if l.start.y != l.end.y {
+                        edges.push([l.start.x, l.start.y, l.end.x, l.end.y]);
+                    }
+                }
+            }
+        }
+        let Some(r) = geo::BoundingRect::bounding_rect(mp) else {
+            return Banded::default();
+        };
+        // About two edges per band on average.
+        let n = (edges.len() / 2).clamp(1, 4096);
+        let height = r.height().max(f64::MIN_POSITIVE);
+        let scale = n as f64 / height;
+        let band = |y: f64| (((y - r.min().y) * scale) as usize).min(n - 1);
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, e) in edges.iter().enumerate() {
+            let (lo, hi) = (e[1].min(e[3]), e[1].max(e[3]));
+            for l in &mut lists[band(lo)..=band(hi)] {
+                l.push(i as u32);
+            }
+        }
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut slots = Vec::new();
+        starts.push(0);
+        for l in lists {
+            slots.extend(l);
+            starts.push(slots.len() as u32);
+        }
+        Banded {
+            min: (r.min().x, r.min().y),
+            max: (r.max().x, r.max().y),
+            scale,
+            starts,
+            slots,
+            edges,
+        }
+    }
+
+    /// True when (x, y) is inside.
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        if self.starts.len() < 2
+            || !(self.min.0..=self.max.0).contains(&x)
+            || !(self.min.1..=self.max.1).contains(&y)
+        {
+            return false;
+        }
+        let n = self.starts.len() - 1;
+        let b = (((y - self.min.1) * self.scale) as usize).min(n - 1);
+        let mut inside = false;
+        for &i in &self.slots[self.starts[b] as usize..self.starts[b + 1] as usize] {
+            let [x0, y0, x1, y1] = self.edges[i as usize];
+            if (y0 > y) != (y1 > y) && x < x0 + (y - y0) * (x1 - x0) / (y1 - y0) {
+                inside = !inside;
+            }
+        }
+        inside
+    }
+}

@@ -74,7 +74,7 @@ pub use gazetteer::{Gazetteer, Place};
 pub fn gazetteer_columns() -> &'static [&'static str] {
     &gazetteer::COLUMNS
 }
-pub use geometry::{distance_to_line_km, haversine_km};
+pub use geometry::{distance_to_line_km, haversine_km, Banded};
 pub use pipeline::{
     geoparse_json, in_region, ArticleResult, EventRecord, MentionRecord, Options, Pipeline, Region,
 };

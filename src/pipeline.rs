@@ -43,6 +43,9 @@ pub struct Pipeline {
     border_cache: RwLock<HashMap<(u64, u64), BorderInfo>>,
     /// Sample points of areas, for the shares.
     sample_cache: RwLock<HashMap<u32, Samples>>,
+    /// Controller of a gazetteer place per (place, countryside, zone epoch):
+    /// archives name the same few hundred places on thousands of dates.
+    control_cache: RwLock<HashMap<(u32, bool, usize), ControlInfo>>,
     region: Region,
 }
 
@@ -198,6 +201,7 @@ impl Pipeline {
             share_cache: RwLock::new(HashMap::new()),
             border_cache: RwLock::new(HashMap::new()),
             sample_cache: RwLock::new(HashMap::new()),
+            control_cache: RwLock::new(HashMap::new()),
             region: Region::All,
         })
     }
@@ -478,6 +482,26 @@ impl Pipeline {
     /// Controller of a place on a date: the point's zone, or for an area
     /// split between zones, `MIXED` with the shares.
     fn control(&self, m: &Mention, lon: f64, lat: f64, date: NaiveDate) -> ControlInfo {
+        if m.kind == Kind::Coordinate {
+            return self.control_uncached(m, lon, lat, date);
+        }
+        let key = (m.place, m.countryside, self.zones.epoch(date));
+        if let Some(hit) = self
+            .control_cache
+            .read()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
+            return hit;
+        }
+        let info = self.control_uncached(m, lon, lat, date);
+        if let Ok(mut c) = self.control_cache.write() {
+            c.insert(key, info.clone());
+        }
+        info
+    }
+
+    fn control_uncached(&self, m: &Mention, lon: f64, lat: f64, date: NaiveDate) -> ControlInfo {
         let place = m.place;
         let p = &self.place_view(m);
         if matches!(p.kind, Kind::Country | Kind::Border | Kind::River) {

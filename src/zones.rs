@@ -8,13 +8,13 @@
 //! small radius of a town on the dates they cover.
 
 use chrono::NaiveDate;
-use geo::{BoundingRect, Contains, MultiPolygon, Point};
+use geo::{BoundingRect, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::geometry::{feature_collection, haversine_km, to_multipolygon};
+use crate::geometry::{feature_collection, haversine_km, to_multipolygon, Banded};
 
 const ZONES_GEOJSON: &str = include_str!("../gazetteer/zones.geojson");
 const CONTROL_POINTS_CSV: &str = include_str!("../gazetteer/control_points.csv");
@@ -116,6 +116,8 @@ type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 #[derive(Debug)]
 pub struct ZoneSet {
     zones: Vec<Zone>,
+    /// Each zone's polygon prepared for point tests, by zone index.
+    banded: Vec<Banded>,
     index: RTree<Entry>,
     points: Vec<ControlPoint>,
     /// Every `valid_from` and `valid_to`, sorted: where the zones change.
@@ -151,10 +153,16 @@ impl ZoneSet {
         let mut boundaries: Vec<NaiveDate> = zones
             .iter()
             .flat_map(|z| std::iter::once(z.valid_from).chain(z.valid_to))
+            .chain(
+                points
+                    .iter()
+                    .flat_map(|p| std::iter::once(p.valid_from).chain(p.valid_to)),
+            )
             .collect();
         boundaries.sort();
         boundaries.dedup();
         ZoneSet {
+            banded: zones.iter().map(|z| Banded::new(&z.geometry)).collect(),
             zones,
             index: RTree::bulk_load(entries),
             points,
@@ -162,9 +170,10 @@ impl ZoneSet {
         }
     }
 
-    /// Which stretch of time between two zone changes `date` falls in: the
-    /// zones in force are the same for every date of one epoch, so results
-    /// that depend only on them can be cached per epoch.
+    /// Which stretch of time between two changes (of a zone or a town fact)
+    /// `date` falls in: the zones and facts in force are the same for every
+    /// date of one epoch, so results that depend only on them can be cached
+    /// per epoch.
     pub fn epoch(&self, date: NaiveDate) -> usize {
         self.boundaries.partition_point(|&b| b <= date)
     }
@@ -176,23 +185,21 @@ impl ZoneSet {
 
     /// The zone in force on `date` that contains the (lon, lat) point.
     pub fn zone_at(&self, lon: f64, lat: f64, date: NaiveDate) -> Option<usize> {
-        let pt = Point::new(lon, lat);
-        let mut hits: Vec<usize> = self
-            .index
+        // Zones of one date should not overlap; if a user's file makes them,
+        // a user's zone wins, then the most recently started, then the first.
+        let rank = |i: usize| {
+            let z = &self.zones[i];
+            (
+                std::cmp::Reverse(z.user),
+                std::cmp::Reverse(z.valid_from),
+                i,
+            )
+        };
+        self.index
             .locate_all_at_point(&[lon, lat])
             .map(|e| e.data)
-            .filter(|&i| self.zones[i].in_force(date) && self.zones[i].geometry.contains(&pt))
-            .collect();
-        // Zones of one date should not overlap; if a user's file makes them,
-        // the most recently started wins, deterministically.
-        hits.sort_by(|&a, &b| {
-            let (za, zb) = (&self.zones[a], &self.zones[b]);
-            zb.user
-                .cmp(&za.user)
-                .then(zb.valid_from.cmp(&za.valid_from))
-                .then(a.cmp(&b))
-        });
-        hits.first().copied()
+            .filter(|&i| self.zones[i].in_force(date) && self.banded[i].contains(lon, lat))
+            .min_by_key(|&i| rank(i))
     }
 
     /// Who controlled the point on `date`: a town-level fact if one covers
@@ -294,6 +301,7 @@ pub fn sample_points(area: &MultiPolygon<f64>) -> Vec<(f64, f64)> {
     };
     let n = 24;
     let (dx, dy) = (r.width() / n as f64, r.height() / n as f64);
+    let inside = Banded::new(area);
     (0..n * n)
         .map(|k| {
             (
@@ -301,7 +309,7 @@ pub fn sample_points(area: &MultiPolygon<f64>) -> Vec<(f64, f64)> {
                 r.min().y + ((k % n) as f64 + 0.5) * dy,
             )
         })
-        .filter(|&(x, y)| area.contains(&Point::new(x, y)))
+        .filter(|&(x, y)| inside.contains(x, y))
         .collect()
 }
 

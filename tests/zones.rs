@@ -242,3 +242,33 @@ fn user_zones_that_overlap_or_are_invalid_are_refused() {
         .to_string();
     assert!(err.contains("feature 0 (x): invalid polygon"), "{err}");
 }
+
+/// The banded point test behind every zone lookup agrees with geo's exact
+/// `contains` on every bundled zone, at points spread over its box.
+#[test]
+fn banded_point_test_agrees_with_geo_on_every_zone() {
+    use geo::{BoundingRect, Contains};
+    let zs = ZoneSet::bundled().unwrap();
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut checked = 0;
+    for z in zs.zones() {
+        let b = bordermap::Banded::new(&z.geometry);
+        let r = z.geometry.bounding_rect().unwrap();
+        for _ in 0..150 {
+            let (x, y) = (
+                r.min().x + r.width() * next(),
+                r.min().y + r.height() * next(),
+            );
+            let want = z.geometry.contains(&geo::Point::new(x, y));
+            assert_eq!(b.contains(x, y), want, "{} at ({x}, {y})", z.zone_id);
+            checked += 1;
+        }
+    }
+    assert!(checked > 50_000);
+}

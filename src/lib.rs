@@ -86,7 +86,7 @@ pub use read::{
 pub use resolve::Resolver;
 pub use tag::{Span, Tagger};
 pub use write::{
-    collection, gazetteer_csv, gazetteer_features, point_feature, write_atomic, write_layers,
-    zone_feature, FeatureLines, LayerWriter, Report, ReportItem,
+    collection, gazetteer_csv, gazetteer_features, overlay_feature, point_feature, write_atomic,
+    write_layers, zone_feature, FeatureLines, LayerWriter, Report, ReportItem,
 };
-pub use zones::{controller_name, Control, ControlPoint, Zone, ZoneSet, CONTROLLERS};
+pub use zones::{controller_name, Control, ControlPoint, Overlay, Zone, ZoneSet, CONTROLLERS};

@@ -232,6 +232,7 @@ impl LayerWriter {
         let dir = self.dir.clone();
         let places = place_features(&self.places);
         let zones = zone_features(&self.dates, pipeline);
+        let overlays = overlay_features(&self.dates, pipeline);
         let mut staged = Vec::new();
         let result = (|| {
             stage(&dir.join("places.geojson"), &mut staged, |w| {
@@ -239,6 +240,9 @@ impl LayerWriter {
             })?;
             stage(&dir.join("zones.geojson"), &mut staged, |w| {
                 collection(w, zones.into_iter())
+            })?;
+            stage(&dir.join("overlays.geojson"), &mut staged, |w| {
+                collection(w, overlays.into_iter())
             })?;
             stage(&dir.join("border.geojson"), &mut staged, |w| {
                 collection(w, std::iter::once(border_feature(pipeline)))
@@ -394,6 +398,45 @@ fn zone_features(dates: &BTreeSet<chrono::NaiveDate>, pipeline: &Pipeline) -> Ve
         .filter(|&i| dates.iter().any(|&d| zones[i].in_force(d)))
         .map(|i| zone_feature(&zones[i]))
         .collect()
+}
+
+/// The presence overlays in force on at least one event date.
+fn overlay_features(dates: &BTreeSet<chrono::NaiveDate>, pipeline: &Pipeline) -> Vec<Feature> {
+    pipeline
+        .zones()
+        .overlays()
+        .iter()
+        .filter(|o| dates.iter().any(|&d| o.in_force(d)))
+        .map(overlay_feature)
+        .collect()
+}
+
+/// An overlay as a feature: the contract's properties first, then any others.
+pub fn overlay_feature(o: &crate::zones::Overlay) -> Feature {
+    let mut props = Map::new();
+    for key in [
+        "zone_id",
+        "presence",
+        "presence_name",
+        "presence_ar",
+        "valid_from",
+        "valid_to",
+        "confidence",
+        "source",
+    ] {
+        props.insert(
+            key.into(),
+            o.properties.get(key).cloned().unwrap_or(Value::Null),
+        );
+    }
+    props.insert("zone_id".into(), o.zone_id.clone().into());
+    props.insert("presence".into(), o.presence.clone().into());
+    for (k, v) in &o.properties {
+        if !props.contains_key(k) {
+            props.insert(k.clone(), v.clone());
+        }
+    }
+    feature(multipolygon_value(&o.geometry), props)
 }
 
 /// A zone as a feature: its properties as given, geometry oriented and rounded.

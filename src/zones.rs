@@ -18,6 +18,7 @@ use crate::geometry::{feature_collection, haversine_km, to_multipolygon, Banded}
 
 const ZONES_GEOJSON: &str = include_str!("../gazetteer/zones.geojson");
 const CONTROL_POINTS_CSV: &str = include_str!("../gazetteer/control_points.csv");
+const OVERLAYS_GEOJSON: &str = include_str!("../gazetteer/overlays.geojson");
 
 /// The controller codes of the spec with their English and Arabic names.
 pub const CONTROLLERS: [(&str, &str, &str); 11] = [
@@ -85,6 +86,29 @@ impl Zone {
     }
 }
 
+/// Presence that does not change who holds the ground (a US base, Iran-backed
+/// militias, PMF or Turkish posts) over one interval: written as its own
+/// layer so that a zone's controller stays single-valued.
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    pub zone_id: String,
+    /// The presence code (`US_COALITION_BASE`, `IRAN_BACKED`, …).
+    pub presence: String,
+    pub valid_from: NaiveDate,
+    /// Exclusive; `None` while still in force.
+    pub valid_to: Option<NaiveDate>,
+    pub geometry: MultiPolygon<f64>,
+    /// Every property of the source feature, written back unchanged.
+    pub properties: Map<String, Value>,
+}
+
+impl Overlay {
+    /// True when the overlay is in force on `date`.
+    pub fn in_force(&self, date: NaiveDate) -> bool {
+        self.valid_from <= date && self.valid_to.is_none_or(|t| date < t)
+    }
+}
+
 /// A town-level fact: within `radius_km` of the point, `controller` holds on
 /// `[valid_from, valid_to)`.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -120,6 +144,7 @@ pub struct ZoneSet {
     banded: Vec<Banded>,
     index: RTree<Entry>,
     points: Vec<ControlPoint>,
+    overlays: Vec<Overlay>,
     /// Every `valid_from` and `valid_to`, sorted: where the zones change.
     boundaries: Vec<NaiveDate>,
 }
@@ -127,7 +152,26 @@ pub struct ZoneSet {
 impl ZoneSet {
     /// The zone history bundled with the program.
     pub fn bundled() -> Result<ZoneSet> {
-        ZoneSet::from_sources(ZONES_GEOJSON, "gazetteer/zones.geojson", CONTROL_POINTS_CSV)
+        let mut zs =
+            ZoneSet::from_sources(ZONES_GEOJSON, "gazetteer/zones.geojson", CONTROL_POINTS_CSV)?;
+        zs.overlays = parse_dated(OVERLAYS_GEOJSON, "gazetteer/overlays.geojson", "presence")?
+            .into_iter()
+            .map(|d| Overlay {
+                zone_id: d.id,
+                presence: d.code,
+                valid_from: d.valid_from,
+                valid_to: d.valid_to,
+                geometry: d.geometry,
+                properties: d.properties,
+            })
+            .collect();
+        Ok(zs)
+    }
+
+    /// The presence overlays (bundled with the program; none for a set
+    /// built with [`ZoneSet::new`]).
+    pub fn overlays(&self) -> &[Overlay] {
+        &self.overlays
     }
 
     /// Zones from GeoJSON text and town facts from CSV text.
@@ -166,6 +210,7 @@ impl ZoneSet {
             zones,
             index: RTree::bulk_load(entries),
             points,
+            overlays: Vec::new(),
             boundaries,
         }
     }
@@ -314,6 +359,41 @@ pub fn sample_points(area: &MultiPolygon<f64>) -> Vec<(f64, f64)> {
 }
 
 fn parse_zones(src: &str, origin: &str) -> Result<Vec<Zone>> {
+    let dated = parse_dated(src, origin, "controller")?;
+    let mut out = Vec::with_capacity(dated.len());
+    for (i, d) in dated.into_iter().enumerate() {
+        if controller_name(&d.code).is_none() {
+            return Err(Error::Data(format!(
+                "{origin}: feature {i}: unknown controller code `{}`",
+                d.code
+            )));
+        }
+        out.push(Zone {
+            zone_id: d.id,
+            controller: d.code,
+            valid_from: d.valid_from,
+            valid_to: d.valid_to,
+            geometry: d.geometry,
+            properties: d.properties,
+            user: false,
+        });
+    }
+    Ok(out)
+}
+
+/// One feature of a dated polygon layer (zones, overlays).
+struct Dated {
+    id: String,
+    code: String,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    geometry: MultiPolygon<f64>,
+    properties: Map<String, Value>,
+}
+
+/// Reads a FeatureCollection of polygons with `zone_id`, a code property
+/// (`code_key`), `valid_from` and `valid_to`; errors name the feature.
+fn parse_dated(src: &str, origin: &str, code_key: &str) -> Result<Vec<Dated>> {
     let fc = feature_collection(src).map_err(|e| Error::Data(format!("{origin}: {e}")))?;
     let mut out = Vec::with_capacity(fc.features.len());
     for (i, f) in fc.features.into_iter().enumerate() {
@@ -328,10 +408,7 @@ fn parse_zones(src: &str, origin: &str) -> Result<Vec<Zone>> {
                     .map_err(|_| bad(format!("`{k}` is `{s}`, expected YYYY-MM-DD"))),
             }
         };
-        let controller = text("controller").ok_or_else(|| bad("no `controller`".into()))?;
-        if controller_name(&controller).is_none() {
-            return Err(bad(format!("unknown controller code `{controller}`")));
-        }
+        let code = text(code_key).ok_or_else(|| bad(format!("no `{code_key}`")))?;
         let valid_from = date("valid_from")?.ok_or_else(|| bad("no `valid_from`".into()))?;
         let valid_to = date("valid_to")?;
         if valid_to.is_some_and(|t| t <= valid_from) {
@@ -342,14 +419,13 @@ fn parse_zones(src: &str, origin: &str) -> Result<Vec<Zone>> {
             .as_ref()
             .ok_or_else(|| bad("no geometry".into()))?;
         let geometry = to_multipolygon(geom).map_err(bad)?;
-        out.push(Zone {
-            zone_id: text("zone_id").unwrap_or_else(|| format!("zone-{i}")),
-            controller,
+        out.push(Dated {
+            id: text("zone_id").unwrap_or_else(|| format!("zone-{i}")),
+            code,
             valid_from,
             valid_to,
             geometry,
             properties: props,
-            user: false,
         });
     }
     Ok(out)
@@ -371,7 +447,10 @@ impl ZoneSet {
         } else {
             (user.into_iter().chain(self.zones).collect(), self.points)
         };
-        Ok(ZoneSet::new(zones, points))
+        // Presence is not control: the overlays stay either way.
+        let mut zs = ZoneSet::new(zones, points);
+        zs.overlays = self.overlays;
+        Ok(zs)
     }
 }
 

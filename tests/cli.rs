@@ -138,6 +138,40 @@ fn map_writes_every_layer_with_the_spec_fields() {
         &["LineString", "MultiLineString"],
         &[],
     );
+    // Presence overlays in force on some event date, with their own fields.
+    let overlays = check_layer(
+        &out.join("overlays.geojson"),
+        &["Polygon", "MultiPolygon"],
+        &[
+            "zone_id",
+            "presence",
+            "presence_name",
+            "presence_ar",
+            "valid_from",
+            "valid_to",
+            "confidence",
+            "source",
+        ],
+    );
+    assert!(!overlays.is_empty());
+    let dates: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e["properties"]["date"].as_str())
+        .collect();
+    for o in &overlays {
+        let p = &o["properties"];
+        let from = p["valid_from"].as_str().unwrap();
+        let to = p["valid_to"].as_str().unwrap_or("9999-12-31");
+        assert!(
+            dates.iter().any(|d| from <= *d && *d < to),
+            "{} is in force on no event date",
+            p["zone_id"]
+        );
+        assert!(
+            p.get("controller").is_none(),
+            "an overlay has no controller"
+        );
+    }
     assert!(mentions.len() > 50, "mentions: {}", mentions.len());
     assert!(events.len() >= 10, "events: {}", events.len());
     assert!(!zones.is_empty());
@@ -198,6 +232,7 @@ fn a_second_run_gives_identical_bytes() {
         "mentions.geojson",
         "places.geojson",
         "zones.geojson",
+        "overlays.geojson",
         "border.geojson",
     ] {
         let (x, y) = (

@@ -216,6 +216,7 @@ fn geopackage_tables_match_the_geojson_layers() {
         ("mentions", "POINT"),
         ("places", "POINT"),
         ("zones", "MULTIPOLYGON"),
+        ("overlays", "MULTIPOLYGON"),
         ("border", "MULTILINESTRING"),
     ] {
         let n = features(dir.path(), layer).len() as i64;
@@ -303,6 +304,7 @@ fn ogrinfo_reads_the_geopackage_and_every_geojson_layer() {
         ("mentions", "Point"),
         ("places", "Point"),
         ("zones", "Multi Polygon"),
+        ("overlays", "Multi Polygon"),
         ("border", "Multi Line String"),
     ];
     assert_eq!(gpkg.len(), want.len(), "{gpkg:?}");

@@ -272,3 +272,32 @@ fn banded_point_test_agrees_with_geo_on_every_zone() {
     }
     assert!(checked > 50_000);
 }
+
+/// Presence overlays: the al-Tanf garrison had a coalition base in 2022 and
+/// none after the mission ended in 2026; overlays never change the
+/// controller a point lookup gives.
+#[test]
+fn overlays_mark_presence_without_changing_control() {
+    let zs = zones();
+    assert!(zs.overlays().len() >= 10);
+    let at = |lat: f64, lon: f64, date: &str| -> Vec<String> {
+        let date = d(date);
+        zs.overlays()
+            .iter()
+            .filter(|o| o.in_force(date) && bordermap::Banded::new(&o.geometry).contains(lon, lat))
+            .map(|o| o.presence.clone())
+            .collect()
+    };
+    assert!(at(33.50583, 38.61778, "2022-08-15").contains(&"US_COALITION_BASE".to_string()));
+    assert!(!at(33.50583, 38.61778, "2026-03-01").contains(&"US_COALITION_BASE".to_string()));
+    assert_eq!(
+        zs.control_at(38.61778, 33.50583, d("2022-08-15"))
+            .unwrap()
+            .controller,
+        "SY_OPP_TANF"
+    );
+    for o in zs.overlays() {
+        assert!(o.geometry.is_valid(), "{} is not valid", o.zone_id);
+        assert!(o.valid_to.is_none_or(|t| t > o.valid_from), "{}", o.zone_id);
+    }
+}

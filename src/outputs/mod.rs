@@ -108,7 +108,9 @@ pub fn write_extras(dir: &Path) -> Result<()> {
 }
 
 /// The names of the GeoJSON layers, in the order they are written.
-pub const LAYERS: [&str; 5] = ["events", "mentions", "places", "zones", "border"];
+pub const LAYERS: [&str; 6] = [
+    "events", "mentions", "places", "zones", "overlays", "border",
+];
 
 /// The features of `dir/NAME.geojson`.
 pub(crate) fn read_layer(dir: &Path, name: &str) -> Result<Vec<Value>> {

@@ -38,10 +38,10 @@ fn patterns() -> &'static Patterns {
         let build = |re: &str| Regex::new(re).unwrap_or_else(|e| unreachable!("bad built-in pattern: {e}"));
         Patterns {
             dms: build(&dms),
-            dms_spaced: build(r"\b(\d{1,2})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([NS])\s*,?\s*(\d{1,3})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([EW])\b"),
-            hemi_decimal: build(r"\b(\d{1,2}\.\d+)\s*°?\s*([NS])\s*,?\s*(\d{1,3}\.\d+)\s*°?\s*([EW])\b"),
+            dms_spaced: build(r"(?-u:\b)(\d{1,2})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([NS])\s*,?\s*(\d{1,3})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([EW])(?-u:\b)"),
+            hemi_decimal: build(r"(?-u:\b)(\d{1,2}\.\d+)\s*°?\s*([NS])\s*,?\s*(\d{1,3}\.\d+)\s*°?\s*([EW])(?-u:\b)"),
             decimal_pair: build(r"(?:^|[^\d.])(\d{2}\.\d{3,})\s*[,،]\s*(\d{2}\.\d{3,})(?:$|[^\d.]|\.(?:$|\D))"),
-            mgrs: build(r"\b(3[6-9])\s?([RS])\s?([A-HJ-NP-Z][A-HJ-NP-V])\s?(\d{2,10}(?:\s\d{1,5})?)\b"),
+            mgrs: build(r"(?-u:\b)(3[6-9])\s?([RS])\s?([A-HJ-NP-Z][A-HJ-NP-V])\s?(\d{2,10}(?:\s\d{1,5})?)(?-u:\b)"),
         }
     })
 }
@@ -55,6 +55,10 @@ fn patterns() -> &'static Patterns {
 /// ```
 pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
     let p = patterns();
+    // Every form has a digit; most sentences without one are skipped whole.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     let mut hits: Vec<(usize, usize, f64, f64)> = Vec::new();
     let mut push = |s: usize, e: usize, lat: f64, lon: f64| {
         let plausible = (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
@@ -62,27 +66,27 @@ pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
             hits.push((s, e, lat, lon));
         }
     };
-    for c in p.dms.captures_iter(text) {
+    for c in captures(&p.dms, text) {
         let (Some(m), Some(lat), Some(lon)) = (c.get(0), dms(&c, 1, 2, 3, 4), dms(&c, 5, 6, 7, 8))
         else {
             continue;
         };
         push(m.start(), m.end(), lat, lon);
     }
-    for c in p.dms_spaced.captures_iter(text) {
+    for c in captures(&p.dms_spaced, text) {
         let (Some(m), Some(lat), Some(lon)) = (c.get(0), dms(&c, 1, 2, 3, 4), dms(&c, 5, 6, 7, 8))
         else {
             continue;
         };
         push(m.start(), m.end(), lat, lon);
     }
-    for c in p.hemi_decimal.captures_iter(text) {
+    for c in captures(&p.hemi_decimal, text) {
         let (Some(m), Some(lat), Some(lon)) = (c.get(0), signed(&c, 1, 2), signed(&c, 3, 4)) else {
             continue;
         };
         push(m.start(), m.end(), lat, lon);
     }
-    for c in p.decimal_pair.captures_iter(text) {
+    for c in captures(&p.decimal_pair, text) {
         let (Some(a), Some(b)) = (c.get(1), c.get(2)) else {
             continue;
         };
@@ -94,7 +98,7 @@ pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
             push(a.start(), b.end(), lat, lon);
         }
     }
-    for c in p.mgrs.captures_iter(text) {
+    for c in captures(&p.mgrs, text) {
         let Some(m) = c.get(0) else { continue };
         if let Some((lat, lon)) = mgrs(m.as_str()) {
             push(m.start(), m.end(), lat, lon);
@@ -109,6 +113,14 @@ pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
             lat,
         })
         .collect()
+}
+
+/// The captures of every match: the fast search finds the matches, and
+/// only those are searched again for their groups (far quicker than
+/// `captures_iter` over text that mostly does not match).
+fn captures<'t>(re: &'t Regex, text: &'t str) -> impl Iterator<Item = regex::Captures<'t>> + 't {
+    re.find_iter(text)
+        .filter_map(move |m| re.captures_at(text, m.start()))
 }
 
 fn num(c: &regex::Captures, i: usize) -> f64 {

@@ -35,7 +35,15 @@ pub struct DateMention {
 /// publication date. Forms that need the publication date (a day and month
 /// without a year, أمس, weekdays) are skipped when `published` is `None`.
 pub fn find_dates(text: &str, published: Option<NaiveDate>) -> Vec<DateMention> {
-    let folded = Folded::new(text);
+    find_dates_folded(text, &Folded::new(text), published)
+}
+
+/// [`find_dates`] over `text` already folded.
+pub(crate) fn find_dates_folded(
+    text: &str,
+    folded: &Folded,
+    published: Option<NaiveDate>,
+) -> Vec<DateMention> {
     let toks = tokens(folded.as_str());
     let scan = Scan {
         toks: &toks,
@@ -266,8 +274,10 @@ impl Scan<'_, '_> {
 
     /// `word` or `word` behind an Arabic clitic.
     fn is(&self, i: usize, words: &[&str]) -> bool {
-        self.word(i)
-            .is_some_and(|w| words.iter().any(|k| w == *k || strip_clitic(w) == Some(*k)))
+        self.word(i).is_some_and(|w| {
+            let base = strip_clitic(w);
+            words.iter().any(|k| w == *k || base == Some(*k))
+        })
     }
 
     fn weekday(&self, i: usize) -> Option<Weekday> {
@@ -280,11 +290,8 @@ impl Scan<'_, '_> {
     /// stripped from names of 4+ letters, so `باب` (door) is not August.
     fn month(&self, i: usize) -> Option<(u32, usize)> {
         let w = self.word(i)?;
-        let mut bases = vec![w];
-        if let Some(b) = strip_clitic(w).filter(|b| b.chars().count() >= 4) {
-            bases.push(b);
-        }
-        for base in bases {
+        let stripped = strip_clitic(w).filter(|b| b.chars().count() >= 4);
+        for base in std::iter::once(w).chain(stripped) {
             for (first, second, m) in MONTHS_AR {
                 if *first != base {
                     continue;
@@ -512,6 +519,10 @@ fn is_weekday(w: &str) -> bool {
 
 /// The word without a leading Arabic clitic, if it had one.
 fn strip_clitic(w: &str) -> Option<&str> {
+    // Every clitic is و ف ب or ل first: most words are out at once.
+    if !w.starts_with(['و', 'ف', 'ب', 'ل']) {
+        return None;
+    }
     CLITICS
         .iter()
         .find_map(|c| w.strip_prefix(c))

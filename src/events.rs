@@ -26,7 +26,7 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, MatchKind};
 use chrono::NaiveDate;
 
-use crate::dates::{find_dates, DateMention};
+use crate::dates::DateMention;
 use crate::model::{Article, DatePrecision, Event, Kind, Mention};
 use crate::normalise::{fold, is_arabic, is_word_char, Folded};
 
@@ -517,7 +517,11 @@ pub fn find_actors(text: &str, lex: &EventLexicon) -> Vec<String> {
 /// [`find_actors`], with the Syrian government named for `date`: Assad's
 /// before 8 December 2024, the transitional government from that day.
 pub fn find_actors_on(text: &str, lex: &EventLexicon, date: Option<NaiveDate>) -> Vec<String> {
-    let actors = find_actors(text, lex);
+    named_on(find_actors(text, lex), date)
+}
+
+/// Actor names with the Syrian government named for `date`.
+fn named_on(actors: Vec<String>, date: Option<NaiveDate>) -> Vec<String> {
     let Some(date) = date else {
         return actors;
     };
@@ -749,17 +753,27 @@ struct Located {
 /// [`Event::mention`] is an index into `mentions`. One event per
 /// (type, sub-type, place, date) per article.
 pub fn extract_events(article: &Article, mentions: &[Mention], lex: &EventLexicon) -> Vec<Event> {
-    let folded = Folded::new(&article.text);
+    extract_events_folded(article, &Folded::new(&article.text), mentions, lex)
+}
+
+/// [`extract_events`] over the article's text already folded (the pipeline
+/// folds each text once for all stages).
+pub(crate) fn extract_events_folded(
+    article: &Article,
+    folded: &Folded,
+    mentions: &[Mention],
+    lex: &EventLexicon,
+) -> Vec<Event> {
     let doc = Doc {
         article,
         chars: article.text.chars().collect(),
         mentions,
         lex,
         sentences: split_sentences(&article.text),
-        triggers: lex.triggers.hits(&folded),
-        negations: lex.negations.hits(&folded),
-        actors: lex.actors.hits(&folded),
-        dates: find_dates(&article.text, article.date),
+        triggers: lex.triggers.hits(folded),
+        negations: lex.negations.hits(folded),
+        actors: lex.actors.hits(folded),
+        dates: crate::dates::find_dates_folded(&article.text, folded, article.date),
     };
     let mut seen = HashSet::new();
     let mut out: Vec<Event> = Vec::new();
@@ -1220,10 +1234,26 @@ impl Doc<'_> {
             .is_some_and(|a| civil(a) && words(a.end, h.start) <= 4)
     }
 
+    /// Canonical names of the actors named in chars `[from, to)`, in order,
+    /// the Syrian government named for `date`.
+    fn actors_in(&self, from: usize, to: usize, date: Option<NaiveDate>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for a in self
+            .actors
+            .iter()
+            .filter(|a| a.start >= from && a.end <= to)
+        {
+            let name = &self.lex.actor_names[a.phrase];
+            if !out.contains(name) {
+                out.push(name.clone());
+            }
+        }
+        named_on(out, date)
+    }
+
     fn event(&self, si: usize, st: &Sentence, l: &Located) -> Event {
         let (s, e) = self.sentences[si];
         let (date, date_precision) = self.date(si, st, &l.hit);
-        let sentence: String = self.chars[s..e].iter().collect();
         let m = &self.mentions[l.mention];
         let row = self.row(&l.hit);
         let (event_type, sub_event_type) = match &row.on_civilians {
@@ -1234,18 +1264,17 @@ impl Doc<'_> {
         };
         let mut actors = Vec::new();
         if let Some((from, to)) = l.region {
-            let (from, to) = (from.max(s), to.min(e));
-            actors = find_actors_on(&self.text(from, to.max(from)), self.lex, date);
+            actors = self.actors_in(from.max(s), to.min(e), date);
             if actors.is_empty() {
                 // Next, the statement the trigger is in (up to فيما/while).
                 let k = st.statement(l.hit.start);
                 let from = k.checked_sub(1).map_or(s, |p| st.strong[p]).max(s);
                 let to = st.strong.get(k).copied().unwrap_or(e).min(e);
-                actors = find_actors_on(&self.text(from, to.max(from)), self.lex, date);
+                actors = self.actors_in(from, to, date);
             }
         }
         if actors.is_empty() {
-            actors = find_actors_on(&sentence, self.lex, date);
+            actors = self.actors_in(s, e, date);
         }
         if event_type == "Protests" && actors.is_empty() {
             actors.push(CIVILIANS.to_string());

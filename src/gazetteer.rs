@@ -42,6 +42,50 @@ pub struct Place {
     pub needs_context: bool,
 }
 
+/// Folded names as numbers (0: none), so comparing them costs nothing.
+#[derive(Debug)]
+struct AdminKeys {
+    /// Each place's folded English name.
+    name: Vec<u32>,
+    /// Each place's folded admin1, admin2, admin3.
+    admins: Vec<[u32; 3]>,
+}
+
+impl AdminKeys {
+    fn new(places: &[Place]) -> AdminKeys {
+        // Raw strings repeat (a few hundred admin names): fold each once.
+        let mut raw: HashMap<&str, u32> = HashMap::new();
+        let mut folded: HashMap<String, u32> = HashMap::new();
+        let mut name = Vec::with_capacity(places.len());
+        let mut admins = Vec::with_capacity(places.len());
+        for p in places {
+            name.push(intern(&mut raw, &mut folded, Some(&p.name_en)));
+            admins.push([
+                intern(&mut raw, &mut folded, p.admin1.as_ref()),
+                intern(&mut raw, &mut folded, p.admin2.as_ref()),
+                intern(&mut raw, &mut folded, p.admin3.as_ref()),
+            ]);
+        }
+        AdminKeys { name, admins }
+    }
+}
+
+/// The number of `s` folded (0 for none), folding each distinct string once.
+fn intern<'a>(
+    raw: &mut HashMap<&'a str, u32>,
+    folded: &mut HashMap<String, u32>,
+    s: Option<&'a String>,
+) -> u32 {
+    let Some(s) = s else { return 0 };
+    if let Some(&k) = raw.get(s.as_str()) {
+        return k;
+    }
+    let next = folded.len() as u32 + 1;
+    let k = *folded.entry(crate::fold(s)).or_insert(next);
+    raw.insert(s, k);
+    k
+}
+
 /// The loaded gazetteer. Build it once and share it (it is `Sync`).
 #[derive(Debug)]
 pub struct Gazetteer {
@@ -53,6 +97,9 @@ pub struct Gazetteer {
     area_boxes: OnceLock<HashMap<u32, geo::Rect<f64>>>,
     /// Folded name → places, for [`Gazetteer::lookup`].
     by_name: OnceLock<HashMap<String, Vec<u32>>>,
+    /// Folded English names and admin names as small numbers, for
+    /// [`Gazetteer::in_admin_of`].
+    admin_keys: OnceLock<AdminKeys>,
     border: MultiLineString<f64>,
     /// Exactly the bundled places (no user's places added): the tagger can
     /// use the matcher built at compile time.
@@ -106,6 +153,7 @@ impl Gazetteer {
             areas: OnceLock::new(),
             area_boxes: OnceLock::new(),
             by_name: OnceLock::new(),
+            admin_keys: OnceLock::new(),
             border,
             bundled: false,
         })
@@ -190,6 +238,18 @@ impl Gazetteer {
     /// The Iraq–Syria international border.
     pub fn border(&self) -> &MultiLineString<f64> {
         &self.border
+    }
+
+    /// True when place `p`'s admin1/2/3 names (folded) include the English
+    /// name of area `a`, in the same country: the names decide before the
+    /// polygons do, since the two countries' polygons overlap near the border.
+    pub(crate) fn in_admin_of(&self, p: u32, a: u32) -> bool {
+        let keys = self.admin_keys.get_or_init(|| AdminKeys::new(&self.places));
+        let (Some(name), Some(admins)) = (keys.name.get(a as usize), keys.admins.get(p as usize))
+        else {
+            return false;
+        };
+        self.place(a).country == self.place(p).country && admins.contains(name)
     }
 
     /// Places whose folded name equals the folded `name` (any variant).

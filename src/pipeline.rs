@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::events::{extract_events, EventLexicon};
+use crate::events::{extract_events_folded, EventLexicon};
 use crate::gazetteer::{Gazetteer, Place};
 use crate::geometry::{distance_to_line_km, haversine_km, round6};
 use crate::model::{Article, Event, Kind, Mention};
@@ -223,12 +223,15 @@ impl Pipeline {
 
     /// Place mentions of one text, resolved (no zones, no events).
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
+        self.mentions_folded(text, &Folded::new(text))
+    }
+
+    fn mentions_folded(&self, text: &str, folded: &Folded) -> Vec<Mention> {
         let original: Vec<char> = text.chars().collect();
-        let folded = Folded::new(text);
-        let spans = self.tagger.tag(&original, &folded);
+        let spans = self.tagger.tag(&original, folded);
         let mut mentions =
             self.resolver
-                .resolve(self.gazetteer, &self.tagger, &folded, &original, &spans);
+                .resolve(self.gazetteer, &self.tagger, folded, &original, &spans);
         for c in crate::coords::find_coordinates(text) {
             if mentions.iter().any(|m| m.start < c.end && c.start < m.end) {
                 continue;
@@ -277,14 +280,15 @@ impl Pipeline {
 
     /// Runs every stage over one article.
     pub fn process(&self, article: &Article) -> ArticleResult {
-        let mentions = self.mentions(&article.text);
+        let folded = Folded::new(&article.text);
+        let mentions = self.mentions_folded(&article.text, &folded);
         // Events happen on the ground of the frontier: a foreign country named
         // in a sentence ("backed by Iran", "the US-led coalition") is an actor.
         let locatable: Vec<usize> = (0..mentions.len())
             .filter(|&i| self.can_locate_event(&mentions[i]))
             .collect();
         let subset: Vec<Mention> = locatable.iter().map(|&i| mentions[i].clone()).collect();
-        let mut events = extract_events(article, &subset, &self.lexicon);
+        let mut events = extract_events_folded(article, &folded, &subset, &self.lexicon);
         for e in &mut events {
             e.mention = locatable[e.mention];
         }

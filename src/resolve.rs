@@ -572,25 +572,20 @@ fn pop_bonus(p: &Place) -> f32 {
 }
 
 /// Is place `p` inside the area named by span `area_span`'s candidates?
-fn inside_any(p: &Place, area_cands: &[u32], gaz: &Gazetteer) -> bool {
-    area_cands.iter().any(|&a| inside(p, a, gaz))
+fn inside_any(pi: u32, area_cands: &[u32], gaz: &Gazetteer) -> bool {
+    area_cands.iter().any(|&a| inside(pi, a, gaz))
 }
 
-fn inside(p: &Place, a: u32, gaz: &Gazetteer) -> bool {
-    let area = gaz.place(a);
-    if std::ptr::eq(p, area) {
+fn inside(pi: u32, a: u32, gaz: &Gazetteer) -> bool {
+    let (p, area) = (gaz.place(pi), gaz.place(a));
+    if pi == a {
         return false;
     }
     match area.kind {
         Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::Region | Kind::Country => {
             // The admin names first: the two countries' polygons overlap near
             // the border (OCHA Syria reaches over Faysh Khabur).
-            let key = fold(&area.name_en);
-            let by_name = area.country == p.country
-                && [&p.admin1, &p.admin2, &p.admin3]
-                    .iter()
-                    .any(|x| x.as_deref().is_some_and(|n| fold(n) == key));
-            by_name
+            gaz.in_admin_of(pi, a)
                 || (area.country.split(',').any(|c| c == p.country)
                     && gaz.area_contains(a, p.lon, p.lat))
         }
@@ -612,12 +607,13 @@ struct Evidence {
 /// Evidence beyond priors for candidate `p` of span `i`.
 fn evidence(
     i: usize,
-    p: &Place,
+    pi: u32,
     cands: &[Vec<u32>],
     ctx: &[Ctx],
     anchors: &Anchors,
     gaz: &Gazetteer,
 ) -> Evidence {
+    let p = gaz.place(pi);
     let mut score = 0.0;
     let mut strong = false;
     if let Some(kinds) = &ctx[i].kind_cue {
@@ -630,7 +626,7 @@ fn evidence(
     }
     if let Some(c) = ctx[i].container {
         let admin = cands[c].iter().any(|&a| gaz.place(a).kind.is_area());
-        if inside_any(p, &cands[c], gaz) {
+        if inside_any(pi, &cands[c], gaz) {
             score += 0.4;
             strong = true;
         } else if admin && !p.kind.is_area() {
@@ -672,7 +668,7 @@ fn evidence(
     if anchors
         .areas
         .iter()
-        .any(|&(j, a)| j != i && inside(p, a, gaz))
+        .any(|&(j, a)| j != i && inside(pi, a, gaz))
     {
         score += 0.15;
     }
@@ -683,7 +679,7 @@ fn evidence(
                     matches!(
                         gaz.place(a).kind,
                         Kind::Governorate | Kind::District | Kind::Subdistrict
-                    ) && inside(p, a, gaz)
+                    ) && inside(pi, a, gaz)
                 })
         });
     Evidence {
@@ -708,7 +704,7 @@ fn choose(
             if p.kind == Kind::Country && ctx[i].adjective_form {
                 return None;
             }
-            let ev = evidence(i, p, cands, ctx, anchors, gaz);
+            let ev = evidence(i, c, cands, ctx, anchors, gaz);
             // Words that are also place names need strong evidence; small
             // villages at least the article naming their area, unless the
             // name is one short word (تحت، واسعة، تلك are villages too).

@@ -1300,6 +1300,7 @@ impl Doc<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::find_dates;
 
     /// Places of a test case: (surface, kind).
     type Places<'a> = &'a [(&'a str, Kind)];

@@ -682,6 +682,10 @@ struct Doc<'a> {
     negations: Vec<Hit>,
     actors: Vec<Hit>,
     dates: Vec<DateMention>,
+    /// [`Doc::may_locate_at`] of every mention, computed once.
+    locatable: Vec<bool>,
+    /// [`Doc::focus`], computed on first use.
+    focus: std::cell::OnceCell<Option<usize>>,
 }
 
 /// Words that may stand between a place and the place it is located by
@@ -774,7 +778,11 @@ pub(crate) fn extract_events_folded(
         negations: lex.negations.hits(folded),
         actors: lex.actors.hits(folded),
         dates: crate::dates::find_dates_folded(&article.text, folded, article.date),
+        locatable: Vec::new(),
+        focus: std::cell::OnceCell::new(),
     };
+    let mut doc = doc;
+    doc.locatable = (0..mentions.len()).map(|m| doc.may_locate_at(m)).collect();
     let mut seen = HashSet::new();
     let mut out: Vec<Event> = Vec::new();
     for si in 0..doc.sentences.len() {
@@ -826,8 +834,11 @@ impl Doc<'_> {
                 hits.push(*h);
             }
         }
+        if hits.is_empty() {
+            return Vec::new();
+        }
         let places = self.places(si);
-        if hits.is_empty() || places.is_empty() {
+        if places.is_empty() {
             return Vec::new();
         }
         let (breaks, strong) = self.clause_breaks(s, e, &hits);
@@ -876,6 +887,10 @@ impl Doc<'_> {
     /// mention on ties. Events located there get the area's coarse
     /// geo-precision, never a town's.
     fn focus(&self) -> Option<usize> {
+        *self.focus.get_or_init(|| self.find_focus())
+    }
+
+    fn find_focus(&self) -> Option<usize> {
         let areas: Vec<usize> = (0..self.mentions.len())
             .filter(|&m| self.mentions[m].kind.geo_precision() == 3 && self.may_locate(m))
             .collect();
@@ -895,6 +910,10 @@ impl Doc<'_> {
     /// Resistance in Iraq", the Turkey of مسيرة تركية) and for the second
     /// place of "between X and Y" (the event is coded at X).
     fn may_locate(&self, m: usize) -> bool {
+        self.locatable.get(m).copied().unwrap_or(false)
+    }
+
+    fn may_locate_at(&self, m: usize) -> bool {
         let (ms, me) = self.span(m);
         if self.actors.iter().any(|a| a.start <= ms && me <= a.end) {
             return false;

@@ -217,7 +217,19 @@ fn latin(c: char) -> Out {
 
 /// True for letters and digits: the chars that make a word go on.
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    // Unicode's tables are a binary search per char; the Latin and Arabic
+    // blocks, where nearly all our text lies, get a table of their own.
+    static LOW: std::sync::LazyLock<[bool; 0x800]> = std::sync::LazyLock::new(|| {
+        let mut t = [false; 0x800];
+        for (i, slot) in t.iter_mut().enumerate() {
+            *slot = char::from_u32(i as u32).is_some_and(char::is_alphanumeric);
+        }
+        t
+    });
+    match LOW.get(c as usize) {
+        Some(&w) => w,
+        None => c.is_alphanumeric(),
+    }
 }
 
 /// True for chars of the Arabic script block (letters only after folding).

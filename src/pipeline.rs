@@ -1,6 +1,7 @@
 //! The whole road for one article: normalise → tag → resolve → events →
 //! zones, giving the records the writers turn into layers.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::RwLock;
 
@@ -310,14 +311,14 @@ impl Pipeline {
 
     /// The place a mention stands for; for a coordinate, a place of its own
     /// at the point, named after the nearest gazetteer place.
-    fn place_view(&self, m: &Mention) -> Place {
+    fn place_view(&self, m: &Mention) -> Cow<'_, Place> {
         let near = self.gazetteer.place(m.place);
         let Some((lon, lat)) = m.point.filter(|_| m.kind == Kind::Coordinate) else {
-            return near.clone();
+            return Cow::Borrowed(near);
         };
         let km = haversine_km((lon, lat), (near.lon, near.lat));
         let (admin1, admin2) = self.admin_of(lon, lat);
-        Place {
+        Cow::Owned(Place {
             id: format!("coord:{:.5},{:.5}", lat, lon),
             kind: Kind::Coordinate,
             name_en: format!("{km:.1} km from {}", near.name_en),
@@ -340,7 +341,7 @@ impl Pipeline {
             lat,
             population: None,
             needs_context: false,
-        }
+        })
     }
 
     /// The country polygon a point falls in (Syria or Iraq first).

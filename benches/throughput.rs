@@ -170,6 +170,7 @@ fn main() {
             force: true,
             progress: false,
             outputs: bordermap::outputs::OutputSet::GeoJson,
+            ..Default::default()
         };
         let (t, cpu) = (Instant::now(), cpu_seconds());
         let report = run_map(&pipeline, &cfg).expect("run_map");

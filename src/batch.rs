@@ -8,7 +8,7 @@
 //! output is byte-identical whatever the number of threads.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::pipeline::{geoparse_json, ArticleResult, Pipeline};
-use crate::read::{discover, Input, Job, Problem, Reader};
+use crate::read::{discover, Input, Job, Limits, Problem, Reader};
 use crate::write::{FeatureLines, LayerWriter, Report};
 
 /// Jobs (files or records) read and processed together.
@@ -25,8 +25,8 @@ pub const CHUNK: usize = 256;
 /// A chunk also ends once its jobs cover this many input bytes.
 const CHUNK_BYTES: u64 = 16 << 20;
 
-/// One job's problems and its articles' results, each with its rendering.
-type JobDone<T> = (Vec<Problem>, Vec<(ArticleResult, T)>);
+/// One job's input, its problems and its articles' results, each with its rendering.
+type JobDone<T> = (String, Vec<Problem>, Vec<(ArticleResult, T)>);
 
 /// What `bordermap map` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +43,8 @@ pub struct MapConfig {
     pub progress: bool,
     /// What `run_map` writes besides the GeoJSON layers (default: everything).
     pub outputs: crate::outputs::OutputSet,
+    /// The largest article, file read whole, JSONL line and CSV row.
+    pub limits: Limits,
 }
 
 /// Reads every input, runs the pipeline over every article (in parallel,
@@ -129,7 +131,7 @@ fn each_result<T: Send>(
 ) -> Result<()> {
     let bar = progress_bar(cfg.progress, &inputs);
     let started = Instant::now();
-    let mut reader = Reader::new(inputs);
+    let mut reader = Reader::with_limits(inputs, cfg.limits);
     loop {
         let (chunk, bytes) = next_chunk(&mut reader);
         if chunk.is_empty() {
@@ -138,7 +140,8 @@ fn each_result<T: Send>(
         let done: Vec<JobDone<T>> = chunk
             .into_par_iter()
             .map(|job| {
-                let outcome = job.run(cfg.date);
+                let rel = job.rel().to_string();
+                let outcome = job.run_with(cfg.date, cfg.limits);
                 let results = outcome
                     .articles
                     .par_iter()
@@ -148,11 +151,14 @@ fn each_result<T: Send>(
                         (r, t)
                     })
                     .collect();
-                (outcome.problems, results)
+                (rel, outcome.problems, results)
             })
             .collect();
-        for (problems, results) in done {
+        for (rel, problems, results) in done {
             problems.iter().for_each(|p| report.add_problem(p));
+            if !results.is_empty() && report.read.last() != Some(&rel) {
+                report.read.push(rel);
+            }
             for (r, t) in results {
                 report.articles += 1;
                 report.mentions += r.mentions.len();
@@ -217,6 +223,15 @@ fn progress_bar(show: bool, inputs: &[Input]) -> ProgressBar {
 }
 
 fn check_out_dir(cfg: &MapConfig) -> Result<()> {
+    if !cfg.force {
+        if let Some(folder) = input_folder_holding(&cfg.out, &cfg.inputs) {
+            return Err(Error::Usage(format!(
+                "--out {} is inside the input folder {}: the layers would be read back as articles on the next run; choose an --out outside it, or pass --force",
+                cfg.out.display(),
+                folder.display()
+            )));
+        }
+    }
     let non_empty = std::fs::read_dir(&cfg.out)
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
@@ -233,4 +248,32 @@ fn check_out_dir(cfg: &MapConfig) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The input folder that `out` is, or is inside, if any.
+fn input_folder_holding<'a>(out: &Path, inputs: &'a [PathBuf]) -> Option<&'a PathBuf> {
+    let out = resolved(out)?;
+    inputs
+        .iter()
+        .filter(|i| i.as_os_str() != "-" && i.is_dir())
+        .find(|i| i.canonicalize().is_ok_and(|dir| out.starts_with(dir)))
+}
+
+/// `path` made absolute with every symbolic link resolved, also when it
+/// does not exist yet (its nearest existing ancestor is resolved).
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    let mut missing = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            let mut full = c;
+            for part in missing.iter().rev() {
+                full.push(part);
+            }
+            return Some(full);
+        }
+        missing.push(cur.file_name()?.to_os_string());
+        cur = cur.parent()?;
+    }
 }

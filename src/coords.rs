@@ -59,11 +59,14 @@ pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return Vec::new();
     }
-    let mut hits: Vec<(usize, usize, f64, f64)> = Vec::new();
+    // Accepted hits by start; they never overlap, so only the last one
+    // starting before `e` can overlap a new one.
+    let mut hits: std::collections::BTreeMap<usize, (usize, f64, f64)> = Default::default();
     let mut push = |s: usize, e: usize, lat: f64, lon: f64| {
         let plausible = (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
-        if plausible && !hits.iter().any(|h| s < h.1 && h.0 < e) {
-            hits.push((s, e, lat, lon));
+        let clash = hits.range(..e).next_back().is_some_and(|(_, h)| h.0 > s);
+        if plausible && !clash {
+            hits.insert(s, (e, lat, lon));
         }
     };
     for c in captures(&p.dms, text) {
@@ -104,11 +107,17 @@ pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
             push(m.start(), m.end(), lat, lon);
         }
     }
-    hits.sort_by_key(|h| h.0);
+    // Byte to char offsets in one pass: the hits are in text order.
+    let (mut byte, mut char) = (0, 0);
+    let mut chars_to = |b: usize| {
+        char += text[byte..b].chars().count();
+        byte = b;
+        char
+    };
     hits.into_iter()
-        .map(|(s, e, lat, lon)| CoordHit {
-            start: text[..s].chars().count(),
-            end: text[..e].chars().count(),
+        .map(|(s, (e, lat, lon))| CoordHit {
+            start: chars_to(s),
+            end: chars_to(e),
             lon,
             lat,
         })

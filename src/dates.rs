@@ -50,13 +50,14 @@ pub(crate) fn find_dates_folded(
         published,
     };
     let mut out = Vec::new();
+    let mut cursor = CharCursor::new(text);
     let mut i = 0;
     while i < toks.len() {
         match scan.at(i) {
             Some((next, hit)) => {
                 if let Some((date, precision)) = hit {
                     let (start, end) = folded.original_span(toks[i].start, toks[next - 1].end);
-                    let end = close_bracket(text, start, end);
+                    let end = close_bracket(text, &mut cursor, start, end);
                     out.push(DateMention {
                         start,
                         end,
@@ -73,14 +74,47 @@ pub(crate) fn find_dates_folded(
 }
 
 /// Takes in the `)` of "yesterday (Saturday)" so the surface is balanced.
-fn close_bracket(text: &str, start: usize, end: usize) -> usize {
-    let mut chars = text.chars().skip(start);
-    let inside: String = chars.by_ref().take(end - start).collect();
+fn close_bracket(text: &str, cursor: &mut CharCursor, start: usize, end: usize) -> usize {
+    let (bs, be) = (cursor.byte_at(start), cursor.byte_at(end));
+    let inside = &text[bs..be];
     let open = inside.matches('(').count() > inside.matches(')').count();
-    if open && chars.next() == Some(')') {
+    if open && text[be..].starts_with(')') {
         end + 1
     } else {
         end
+    }
+}
+
+/// Char offsets to byte offsets for offsets that mostly go forward: each
+/// look-up walks on from the last, so a text's dates cost one pass over it.
+pub(crate) struct CharCursor<'a> {
+    text: &'a str,
+    char_at: usize,
+    byte_at: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    pub(crate) fn new(text: &'a str) -> CharCursor<'a> {
+        CharCursor {
+            text,
+            char_at: 0,
+            byte_at: 0,
+        }
+    }
+
+    /// The byte offset of char `c` (the text's length past the end).
+    pub(crate) fn byte_at(&mut self, c: usize) -> usize {
+        if c < self.char_at {
+            (self.char_at, self.byte_at) = (0, 0);
+        }
+        while self.char_at < c {
+            let Some(ch) = self.text[self.byte_at..].chars().next() else {
+                return self.text.len();
+            };
+            self.byte_at += ch.len_utf8();
+            self.char_at += 1;
+        }
+        self.byte_at
     }
 }
 

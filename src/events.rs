@@ -21,7 +21,7 @@
 //! assert_eq!(split_sentences("Hello there. Bye!"), [(0, 12), (13, 17)]);
 //! ```
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use chrono::NaiveDate;
@@ -202,7 +202,9 @@ impl PhraseSet {
     /// Checks word boundaries (clitics allowed) and the `… B` tail.
     fn check(&self, text: &str, pi: usize, fused: bool, s: usize, e: usize) -> Option<Hit> {
         let p = &self.phrases[pi];
-        let ws = word_start(text, s);
+        // A word that began further back than any prefix can reach is not
+        // this phrase with a prefix: no need to find where it began.
+        let ws = word_start_within(text, s, MAX_PREFIX_CHARS)?;
         let before = &text[ws..s];
         if !self.prefix_ok(p, fused, before) {
             return None;
@@ -242,14 +244,23 @@ impl PhraseSet {
     }
 }
 
-/// Byte offset where the word holding byte `i` begins.
-fn word_start(text: &str, i: usize) -> usize {
-    text[..i]
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| is_word_char(*c))
-        .last()
-        .map_or(i, |(j, _)| j)
+/// Longer than any prefix allowed before a phrase (`BEFORE_*`), in chars.
+const MAX_PREFIX_CHARS: usize = 8;
+
+/// Byte offset where the word holding byte `i` begins, if it begins at most
+/// `max` chars before `i`.
+fn word_start_within(text: &str, i: usize, max: usize) -> Option<usize> {
+    let mut start = i;
+    for (n, (j, c)) in text[..i].char_indices().rev().enumerate() {
+        if !is_word_char(c) {
+            return Some(start);
+        }
+        if n == max {
+            return None;
+        }
+        start = j;
+    }
+    Some(start)
 }
 
 /// Byte offset where the word going on at byte `i` ends.
@@ -290,17 +301,19 @@ fn find_tail(text: &str, from: usize, tail: &str, prefix: bool) -> Option<usize>
 /// text order, so `قصف جوي` wins over the `قصف` inside it.
 fn longest_first(hits: &mut Vec<Hit>) {
     hits.sort_by_key(|h| (std::cmp::Reverse(h.fend - h.fstart), h.fstart, h.phrase));
-    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    // Kept hits never overlap one another, so of those starting before `h`
+    // ends only the last can overlap it: a look-up, not a scan of them all.
+    let mut kept: BTreeMap<usize, Hit> = BTreeMap::new();
     for h in hits.drain(..) {
-        if kept
-            .iter()
-            .all(|k| h.fend <= k.fstart || h.fstart >= k.fend)
-        {
-            kept.push(h);
+        let clash = kept
+            .range(..h.fend)
+            .next_back()
+            .is_some_and(|(_, k)| k.fend > h.fstart);
+        if !clash {
+            kept.insert(h.fstart, h);
         }
     }
-    kept.sort_by_key(|h| h.fstart);
-    *hits = kept;
+    *hits = kept.into_values().collect();
 }
 
 // ---------------------------------------------------------------------------
@@ -565,15 +578,35 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     while i < chars.len() {
         match boundary_at(&chars, i) {
             Some(end) => {
-                push_trimmed(&chars, start, end, &mut spans);
+                push_capped(&chars, start, end, &mut spans);
                 start = end;
                 i = end.max(i + 1);
             }
             None => i += 1,
         }
     }
-    push_trimmed(&chars, start, chars.len(), &mut spans);
+    push_capped(&chars, start, chars.len(), &mut spans);
     spans
+}
+
+/// The longest sentence, in chars: a run of text with no sentence end
+/// (a scraped page with no punctuation, a list of names) is cut into pieces
+/// of at most this length at a space, so the work per sentence stays bounded.
+pub const MAX_SENTENCE_CHARS: usize = 2000;
+
+/// Pushes `[start, end)` as one sentence, or as several no longer than
+/// [`MAX_SENTENCE_CHARS`] each, cut after the last space that fits.
+fn push_capped(chars: &[char], mut start: usize, end: usize, spans: &mut Vec<(usize, usize)>) {
+    while end - start > MAX_SENTENCE_CHARS {
+        let limit = start + MAX_SENTENCE_CHARS;
+        let cut = (start + MAX_SENTENCE_CHARS / 2..limit)
+            .rev()
+            .find(|&k| chars[k].is_whitespace())
+            .map_or(limit, |k| k + 1);
+        push_trimmed(chars, start, cut, spans);
+        start = cut;
+    }
+    push_trimmed(chars, start, end, spans);
 }
 
 /// If a sentence ends at char `i`, the index just after it (closing quotes
@@ -599,10 +632,11 @@ fn after_closers(chars: &[char], mut i: usize) -> usize {
 /// comma before it, a lower-case word after it); a blank line always does.
 fn newline_ends(chars: &[char], i: usize) -> bool {
     let next = chars[i + 1..].iter().find(|c| **c != ' ' && **c != '\t');
-    let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
     if next == Some(&'\n') || next.is_none() {
         return true;
     }
+    // Only now: a run of blank lines is not walked back over at every line.
+    let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
     let runs_on = matches!(prev, Some(',' | '،')) || next.is_some_and(|c| c.is_ascii_lowercase());
     !runs_on
 }
@@ -634,6 +668,27 @@ fn period_inside(chars: &[char], i: usize) -> bool {
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     let initials = word.split('.').all(|p| p.chars().count() == 1);
     (letters >= 1 && initials) || ABBREVIATIONS.contains(&word.as_str())
+}
+
+/// True when `between` holds at most [`WINDOW_WORDS`] words and no clause
+/// break; stops reading as soon as it is false.
+fn within_clause_window(between: &[char]) -> bool {
+    let (mut words, mut in_word) = (0, false);
+    for &c in between {
+        if [',', '،', ';', '؛', ':'].contains(&c) {
+            return false;
+        }
+        if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            if words > WINDOW_WORDS {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 fn push_trimmed(chars: &[char], start: usize, end: usize, spans: &mut Vec<(usize, usize)>) {
@@ -681,6 +736,10 @@ struct Doc<'a> {
     triggers: Vec<Hit>,
     negations: Vec<Hit>,
     actors: Vec<Hit>,
+    /// The longest actor phrase, in chars.
+    max_actor: usize,
+    /// Indices into `negations` of the sentence-scoped ones.
+    sentence_negations: Vec<usize>,
     dates: Vec<DateMention>,
     /// [`Doc::may_locate_at`] of every mention, computed once.
     locatable: Vec<bool>,
@@ -768,6 +827,8 @@ pub(crate) fn extract_events_folded(
     mentions: &[Mention],
     lex: &EventLexicon,
 ) -> Vec<Event> {
+    let actors = lex.actors.hits(folded);
+    let negations = lex.negations.hits(folded);
     let doc = Doc {
         article,
         chars: article.text.chars().collect(),
@@ -775,8 +836,12 @@ pub(crate) fn extract_events_folded(
         lex,
         sentences: split_sentences(&article.text),
         triggers: lex.triggers.hits(folded),
-        negations: lex.negations.hits(folded),
-        actors: lex.actors.hits(folded),
+        max_actor: actors.iter().map(|a| a.end - a.start).max().unwrap_or(0),
+        sentence_negations: (0..negations.len())
+            .filter(|&n| lex.scopes[negations[n].phrase] == Scope::Sentence)
+            .collect(),
+        negations,
+        actors,
         dates: crate::dates::find_dates_folded(&article.text, folded, article.date),
         locatable: Vec::new(),
         focus: std::cell::OnceCell::new(),
@@ -801,13 +866,23 @@ pub(crate) fn extract_events_folded(
     // A headline restates the story the body dates: drop an event that only
     // has the publication date when the same kind of event at the same
     // place has a date from the text.
-    let dated = |e: &Event| {
-        out.iter().any(|o| {
-            o.date_precision != DatePrecision::Article
-                && o.event_type == e.event_type
-                && o.sub_event_type == e.sub_event_type
-                && mentions[o.mention].place == mentions[e.mention].place
+    let with_date: HashSet<(&str, &str, u32)> = out
+        .iter()
+        .filter(|o| o.date_precision != DatePrecision::Article)
+        .map(|o| {
+            (
+                o.event_type.as_str(),
+                o.sub_event_type.as_str(),
+                mentions[o.mention].place,
+            )
         })
+        .collect();
+    let dated = |e: &Event| {
+        with_date.contains(&(
+            e.event_type.as_str(),
+            e.sub_event_type.as_str(),
+            mentions[e.mention].place,
+        ))
     };
     let keep: Vec<bool> = out
         .iter()
@@ -824,7 +899,12 @@ impl Doc<'_> {
         let (s, e) = self.sentences[si];
         let mut hits: Vec<Hit> = Vec::new();
         let mut last_negated: Option<&Hit> = None;
-        for h in self.triggers.iter().filter(|h| h.start >= s && h.end <= e) {
+        let first = self.triggers.partition_point(|h| h.start < s);
+        let inside = self.triggers[first..]
+            .iter()
+            .take_while(|h| h.start < e)
+            .filter(|h| h.end <= e);
+        for h in inside {
             // "no arrest or infiltration": the negation covers the whole list.
             let listed = last_negated.is_some_and(|g| self.coordinated(g, h));
             if listed || self.negated(h, s) {
@@ -862,8 +942,9 @@ impl Doc<'_> {
     /// previous sentence when it is in the same paragraph.
     fn places(&self, si: usize) -> Vec<usize> {
         let (s, e) = self.sentences[si];
-        let inside: Vec<usize> = (0..self.mentions.len())
-            .filter(|&m| self.mentions[m].start >= s && self.mentions[m].end <= e)
+        let inside: Vec<usize> = self
+            .mentions_from(s, e)
+            .filter(|&m| self.mentions[m].end <= e)
             .filter(|&m| self.may_locate(m))
             .collect();
         if !inside.is_empty() {
@@ -874,11 +955,18 @@ impl Doc<'_> {
             if self.chars[pe..s].contains(&'\n') {
                 return None;
             }
-            (0..self.mentions.len()).rev().find(|&m| {
-                self.mentions[m].start >= ps && self.mentions[m].end <= pe && self.may_locate(m)
-            })
+            self.mentions_from(ps, pe)
+                .rev()
+                .find(|&m| self.mentions[m].end <= pe && self.may_locate(m))
         });
         previous.or_else(|| self.focus()).into_iter().collect()
+    }
+
+    /// Indices of the mentions (sorted by start) that start in `[s, e)`.
+    fn mentions_from(&self, s: usize, e: usize) -> std::ops::Range<usize> {
+        let lo = self.mentions.partition_point(|m| m.start < s);
+        let hi = lo + self.mentions[lo..].partition_point(|m| m.start < e);
+        lo..hi
     }
 
     /// Where the article as a whole is set, for a sentence that names no
@@ -887,23 +975,20 @@ impl Doc<'_> {
     /// mention on ties. Events located there get the area's coarse
     /// geo-precision, never a town's.
     fn focus(&self) -> Option<usize> {
-        *self.focus.get_or_init(|| self.find_focus())
-    }
-
-    fn find_focus(&self) -> Option<usize> {
-        let areas: Vec<usize> = (0..self.mentions.len())
-            .filter(|&m| self.mentions[m].kind.geo_precision() == 3 && self.may_locate(m))
-            .collect();
-        let count = |m: usize| {
+        *self.focus.get_or_init(|| {
+            let areas: Vec<usize> = (0..self.mentions.len())
+                .filter(|&m| self.mentions[m].kind.geo_precision() == 3 && self.may_locate(m))
+                .collect();
+            let mut counts: HashMap<u32, usize> = HashMap::new();
+            for &m in &areas {
+                *counts.entry(self.mentions[m].place).or_default() += 1;
+            }
+            let count = |m: usize| counts.get(&self.mentions[m].place).copied().unwrap_or(0);
             areas
                 .iter()
-                .filter(|&&o| self.mentions[o].place == self.mentions[m].place)
-                .count()
-        };
-        areas
-            .iter()
-            .copied()
-            .max_by(|&a, &b| count(a).cmp(&count(b)).then(b.cmp(&a)))
+                .copied()
+                .max_by(|&a, &b| count(a).cmp(&count(b)).then(b.cmp(&a)))
+        })
     }
 
     /// False for a mention inside an actor's name (the Iraq of "Islamic
@@ -915,7 +1000,12 @@ impl Doc<'_> {
 
     fn may_locate_at(&self, m: usize) -> bool {
         let (ms, me) = self.span(m);
-        if self.actors.iter().any(|a| a.start <= ms && me <= a.end) {
+        // Only an actor starting at most `max_actor` chars before can hold it.
+        let lo = self
+            .actors
+            .partition_point(|a| a.start < ms.saturating_sub(self.max_actor));
+        let hi = self.actors.partition_point(|a| a.start <= ms);
+        if self.actors[lo..hi.max(lo)].iter().any(|a| me <= a.end) {
             return false;
         }
         let Some(p) = m.checked_sub(1) else {
@@ -981,17 +1071,32 @@ impl Doc<'_> {
     /// anywhere before it, or a clause-scoped one a few words before it with
     /// no clause break between.
     fn negated(&self, h: &Hit, sentence_start: usize) -> bool {
-        self.negations
-            .iter()
-            .filter(|n| n.start >= sentence_start && n.end <= h.start)
-            .any(|n| match self.lex.scopes[n.phrase] {
-                Scope::Sentence => true,
-                Scope::Clause => {
-                    let between: String = self.chars[n.end..h.start].iter().collect();
-                    between.split_whitespace().count() <= WINDOW_WORDS
-                        && !between.contains([',', '،', ';', '؛', ':'])
-                }
-            })
+        // Negations are in text order and do not overlap: the first
+        // sentence-scoped one in the sentence is the one to look at.
+        let first = self
+            .sentence_negations
+            .partition_point(|&n| self.negations[n].start < sentence_start);
+        if let Some(&n) = self.sentence_negations.get(first) {
+            if self.negations[n].end <= h.start {
+                return true;
+            }
+        }
+        // Clause-scoped ones, nearest first: once one is too far (too many
+        // words or a clause break between), every one before it is too.
+        let before = self.negations.partition_point(|n| n.start < h.start);
+        for n in self.negations[..before].iter().rev() {
+            if n.start < sentence_start {
+                break;
+            }
+            if n.end > h.start || self.lex.scopes[n.phrase] != Scope::Clause {
+                continue;
+            }
+            if within_clause_window(&self.chars[n.end..h.start]) {
+                return true;
+            }
+            break;
+        }
+        false
     }
 
     /// Char offsets in `[s, e)` where a new clause begins: after a comma or
@@ -1021,8 +1126,16 @@ impl Doc<'_> {
         strong.sort_unstable();
         breaks.extend_from_slice(&strong);
         for h in hits {
-            let before: String = self.chars[s..h.start].iter().collect();
-            let last = before.split_whitespace().last().map(fold);
+            // The last word before the trigger, found from the trigger back.
+            let mut j = h.start;
+            while j > s && self.chars[j - 1].is_whitespace() {
+                j -= 1;
+            }
+            let mut i = j;
+            while i > s && !self.chars[i - 1].is_whitespace() {
+                i -= 1;
+            }
+            let last = (i < j).then(|| fold(&self.text(i, j)));
             if h.conj || matches!(last.as_deref(), Some("و" | "and")) {
                 breaks.push(h.start);
             }

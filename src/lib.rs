@@ -36,7 +36,7 @@
 //! assert!(!result.mentions.is_empty());
 //! ```
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![deny(unsafe_code)]
 
 mod dates;
@@ -53,6 +53,8 @@ pub use normalise::{fold, Folded};
 mod batch;
 mod coords;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod gazetteer;
 mod geometry;
 mod html;
@@ -80,13 +82,14 @@ pub use pipeline::{
 };
 pub use query::{write_counts, CountBy, Format, Layer, Query, QuerySpec};
 pub use read::{
-    discover, parse_date, read_input, CsvColumns, Input, Job, Problem, ReadOutcome, Reader,
-    Severity,
+    discover, parse_date, read_input, read_input_with, CsvColumns, Input, Job, Limits, Problem,
+    ReadOutcome, Reader, Severity, DEFAULT_MAX_ARTICLE_MB,
 };
 pub use resolve::Resolver;
 pub use tag::{Span, Tagger};
 pub use write::{
-    collection, gazetteer_csv, gazetteer_features, overlay_feature, point_feature, write_atomic,
-    write_layers, zone_feature, FeatureLines, LayerWriter, Report, ReportItem,
+    collection, gazetteer_csv, gazetteer_features, overlay_feature, point_feature,
+    remove_stale_temp_files, remove_temp_files, write_atomic, write_layers, zone_feature,
+    FeatureLines, LayerWriter, Report, ReportItem, TEMP_PREFIX,
 };
 pub use zones::{controller_name, Control, ControlPoint, Overlay, Zone, ZoneSet, CONTROLLERS};

@@ -162,6 +162,20 @@ struct DataArgs {
     /// frontier region, lon 38–44.5, lat 32–37.5 (`frontier`).
     #[arg(long, value_enum, default_value_t = RegionArg::All)]
     region: RegionArg,
+    /// The largest article read, in MB (10^6 bytes); larger ones, and
+    /// larger files read whole, are listed in the report as skipped. A
+    /// JSONL line or CSV row may be four times as long.
+    #[arg(long, value_name = "MB", default_value_t = bordermap::DEFAULT_MAX_ARTICLE_MB, value_parser = parse_mb)]
+    max_article_mb: f64,
+}
+
+fn parse_mb(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(mb) if mb.is_finite() && mb > 0.0 && mb <= 1e6 => Ok(mb),
+        _ => Err(format!(
+            "`{s}` is not a size; write a number of megabytes above 0, e.g. 25"
+        )),
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -171,6 +185,10 @@ enum RegionArg {
 }
 
 impl DataArgs {
+    fn limits(&self) -> bordermap::Limits {
+        bordermap::Limits::with_article_mb(self.max_article_mb)
+    }
+
     fn pipeline(&self) -> anyhow::Result<Pipeline> {
         let opts = bordermap::Options {
             gazetteer_extra: self.gazetteer_extra.clone(),
@@ -225,6 +243,14 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C (or a polite kill): remove the temporary files being written and
+    // stop. The layers already in place stay as they are: new ones only
+    // replace them by a rename once they are complete.
+    let _ = ctrlc::set_handler(|| {
+        bordermap::remove_temp_files();
+        eprintln!("bordermap: interrupted; the layers in place were left as they were");
+        std::process::exit(130);
+    });
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -268,6 +294,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 date,
                 progress: !quiet && std::io::stderr().is_terminal(),
                 outputs: bordermap::outputs::OutputSet::from_format(&format).unwrap_or_default(),
+                limits: data.limits(),
             };
             let report = if jsonl {
                 let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -463,7 +490,7 @@ fn geoparse(file: PathBuf, date: Option<NaiveDate>, data: &DataArgs) -> anyhow::
         file.display().to_string()
     };
     let input = bordermap::Input { path: file, rel };
-    let outcome = bordermap::read_input(&input, date);
+    let outcome = bordermap::read_input_with(&input, date, data.limits());
     let Some(article) = outcome.articles.into_iter().next() else {
         let reason = outcome
             .problems

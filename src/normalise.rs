@@ -129,6 +129,26 @@ impl Folded {
     pub fn original_len(&self) -> usize {
         self.dropped_mark.len()
     }
+
+    /// Panics unless the offset map is sound for `original`: one entry per
+    /// folded byte, each a char of the original, never going back.
+    pub(crate) fn check(&self, original: &str) {
+        assert_eq!(
+            self.orig.len(),
+            self.text.len(),
+            "one map entry per folded byte"
+        );
+        assert_eq!(self.dropped_mark.len(), original.chars().count());
+        let n = self.dropped_mark.len();
+        assert!(
+            self.orig.iter().all(|&o| (o as usize) < n),
+            "a map entry past the end"
+        );
+        assert!(
+            self.orig.windows(2).all(|w| w[0] <= w[1]),
+            "the map goes back"
+        );
+    }
 }
 
 fn push(text: &mut String, orig: &mut Vec<u32>, c: char, ci: usize) {
@@ -185,7 +205,11 @@ fn fold_char(c: char) -> Out {
         '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}' => {
             let mut v = Vec::new();
             decompose_compatible(c, |d| {
-                if let Out::One(f) = fold_char(d) {
+                if d == c {
+                    // No decomposition (ornate parentheses, noncharacters):
+                    // kept as it is, not folded again for ever.
+                    v.push(c);
+                } else if let Out::One(f) = fold_char(d) {
                     v.push(f);
                 }
             });
@@ -268,6 +292,20 @@ mod tests {
         let chars: Vec<char> = text.chars().collect();
         let surface: String = chars[a..b].iter().collect();
         assert_eq!(surface, "دَيْرِ الزُّورِ");
+    }
+
+    /// Found by the property test of the date reader: a presentation-form
+    /// char with no decomposition (U+FD3E ornate parenthesis, U+FDD0…
+    /// noncharacters) folded itself again and again until the stack ran out.
+    #[test]
+    fn normaliser_survives_presentation_forms_without_decomposition() {
+        for c in ('\u{FB50}'..='\u{FDFF}').chain('\u{FE70}'..='\u{FEFC}') {
+            let s = format!("a{c}b");
+            let f = Folded::new(&s);
+            f.check(&s);
+            assert!(!fold(&s).is_empty());
+        }
+        assert_eq!(fold("\u{FD3E}x\u{FD3F}"), "\u{FD3E}x\u{FD3F}");
     }
 
     #[test]

@@ -27,6 +27,12 @@ type Samples = std::sync::Arc<Vec<(f64, f64)>>;
 /// Controller codes with their share of an area, largest first.
 type Shares = Vec<(String, f64)>;
 
+/// A longitude and latitude as a point on the unit sphere.
+fn on_sphere(lon: f64, lat: f64) -> [f64; 3] {
+    let (lon, lat) = (lon.to_radians(), lat.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
 /// Everything built once and shared across articles and threads.
 #[derive(Debug)]
 pub struct Pipeline {
@@ -47,6 +53,9 @@ pub struct Pipeline {
     /// Controller of a gazetteer place per (place, countryside, zone epoch):
     /// archives name the same few hundred places on thousands of dates.
     control_cache: RwLock<HashMap<(u32, bool, usize), ControlInfo>>,
+    /// Places that are not areas, as points on the unit sphere, for the
+    /// place nearest a coordinate (built on first use).
+    point_index: std::sync::OnceLock<rstar::RTree<rstar::primitives::GeomWithData<[f64; 3], u32>>>,
     region: Region,
 }
 
@@ -203,6 +212,7 @@ impl Pipeline {
             border_cache: RwLock::new(HashMap::new()),
             sample_cache: RwLock::new(HashMap::new()),
             control_cache: RwLock::new(HashMap::new()),
+            point_index: std::sync::OnceLock::new(),
             region: Region::All,
         })
     }
@@ -233,8 +243,13 @@ impl Pipeline {
         let mut mentions =
             self.resolver
                 .resolve(self.gazetteer, &self.tagger, folded, &original, &spans);
+        // Names do not overlap one another: of those starting before a
+        // coordinate ends, only the last can overlap it.
+        let mut names: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
+        names.sort_unstable();
         for c in crate::coords::find_coordinates(text) {
-            if mentions.iter().any(|m| m.start < c.end && c.start < m.end) {
+            let before = names.partition_point(|&(s, _)| s < c.end);
+            if before > 0 && names[before - 1].1 > c.start {
                 continue;
             }
             let Some(place) = self.nearest_place(c.lon, c.lat) else {
@@ -264,19 +279,39 @@ impl Pipeline {
 
     /// The nearest settlement or point of interest, for a bare coordinate.
     fn nearest_place(&self, lon: f64, lat: f64) -> Option<u32> {
-        (0..self.gazetteer.places().len() as u32)
-            .filter(|&i| !self.gazetteer.place(i).kind.is_area())
-            .map(|i| {
-                (
-                    i,
-                    haversine_km(
-                        (lon, lat),
-                        (self.gazetteer.place(i).lon, self.gazetteer.place(i).lat),
-                    ),
-                )
-            })
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
-            .map(|(i, _)| i)
+        let g = self.gazetteer;
+        let index = self.point_index.get_or_init(|| {
+            let points = (0..g.places().len() as u32)
+                .filter(|&i| !g.place(i).kind.is_area())
+                .map(|i| {
+                    rstar::primitives::GeomWithData::new(
+                        on_sphere(g.place(i).lon, g.place(i).lat),
+                        i,
+                    )
+                })
+                .collect();
+            rstar::RTree::bulk_load(points)
+        });
+        // The straight-line distance through the sphere grows with the
+        // distance along it: the nearest by one is the nearest by the
+        // other. Near-ties are settled as a scan would: the lower index.
+        let mut best: Option<(u32, f64)> = None;
+        let mut bound = f64::INFINITY;
+        for (p, d2) in index.nearest_neighbor_iter_with_distance_2(&on_sphere(lon, lat)) {
+            if d2 > bound {
+                break;
+            }
+            bound = bound.min(d2 * (1.0 + 1e-9) + 1e-18);
+            let km = haversine_km((lon, lat), (g.place(p.data).lon, g.place(p.data).lat));
+            let better = match best {
+                None => true,
+                Some((i, d)) => km.total_cmp(&d).then(p.data.cmp(&i)).is_lt(),
+            };
+            if better {
+                best = Some((p.data, km));
+            }
+        }
+        best.map(|(i, _)| i)
     }
 
     /// Runs every stage over one article.

@@ -11,6 +11,7 @@
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -60,6 +61,61 @@ impl Problem {
             reason: reason.into(),
             severity: Severity::Error,
         }
+    }
+}
+
+/// Bounds on how much one unit of reading (a file read whole, a JSONL
+/// line, a CSV row, an article) may take, so that hostile input gives a
+/// problem a person can act on instead of unbounded work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest article, and the largest file read whole, in bytes
+    /// (`--max-article-mb`, default 10 MB = 10,000,000 bytes).
+    pub max_article: u64,
+    /// The longest JSONL line or CSV row, in bytes (default four times
+    /// `max_article`: JSON escapes make a record longer than its text).
+    pub max_line: u64,
+}
+
+/// Default for `--max-article-mb`.
+pub const DEFAULT_MAX_ARTICLE_MB: f64 = 10.0;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits::with_article_mb(DEFAULT_MAX_ARTICLE_MB)
+    }
+}
+
+impl Limits {
+    /// The limits for a largest article of `mb` megabytes (10^6 bytes).
+    pub fn with_article_mb(mb: f64) -> Limits {
+        let max_article = (mb.max(0.0) * 1e6).round().min(u64::MAX as f64 / 8.0) as u64;
+        Limits {
+            max_article,
+            max_line: max_article.saturating_mul(4),
+        }
+    }
+}
+
+/// A size in megabytes (10^6 bytes), as short as it can be written.
+fn mb(bytes: u64) -> String {
+    let m = bytes as f64 / 1e6;
+    let s = if m >= 1.0 {
+        format!("{m:.2}")
+    } else {
+        format!("{m:.6}")
+    };
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s} MB")
+}
+
+/// "14.2 MB, over the 10 MB limit" (in bytes where megabytes would read the same).
+fn over_limit(size: u64, limit: u64) -> String {
+    let (a, b) = (mb(size), mb(limit));
+    if a == b || limit < 1000 {
+        format!("{size} bytes, over the {limit}-byte limit")
+    } else {
+        format!("{a}, over the {b} limit")
     }
 }
 
@@ -159,6 +215,15 @@ fn walk(
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
+        let ours = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(crate::write::TEMP_PREFIX));
+        if ours {
+            // A temporary file of a bordermap run (an output being written,
+            // or left by a run that was killed): never an input.
+            continue;
+        }
         if p.is_dir() {
             walk(root, &p, seen, inputs, problems);
         } else if let Some(reason) = bad_link(&p) {
@@ -175,10 +240,19 @@ fn walk(
 /// Reads one input into articles. `default_date` is used for articles that
 /// carry no date of their own.
 pub fn read_input(input: &Input, default_date: Option<NaiveDate>) -> ReadOutcome {
-    let mut reader = Reader::new(vec![input.clone()]);
+    read_input_with(input, default_date, Limits::default())
+}
+
+/// [`read_input`] with explicit [`Limits`].
+pub fn read_input_with(
+    input: &Input,
+    default_date: Option<NaiveDate>,
+    limits: Limits,
+) -> ReadOutcome {
+    let mut reader = Reader::with_limits(vec![input.clone()], limits);
     let mut out = ReadOutcome::default();
     while let Some(job) = reader.next_job() {
-        let o = job.run(default_date);
+        let o = job.run_with(default_date, limits);
         out.articles.extend(o.articles);
         out.problems.extend(o.problems);
     }
@@ -216,8 +290,9 @@ pub struct CsvColumns {
 /// on one thread and do their parsing in [`Job::run`], on any thread.
 #[derive(Debug)]
 pub enum Job {
-    /// A whole file, read and parsed when run.
-    File(Input),
+    /// A whole file, read and parsed when run; `size` is its length when
+    /// the run started, to tell a file that changed meanwhile.
+    File { input: Input, size: Option<u64> },
     /// A whole input already in memory (standard input); `ext` says how to parse it.
     Bytes {
         rel: String,
@@ -242,27 +317,46 @@ pub enum Job {
 }
 
 impl Job {
+    /// The input this job reads (as the report names it).
+    pub fn rel(&self) -> &str {
+        match self {
+            Job::File { input, .. } => &input.rel,
+            Job::Bytes { rel, .. } => rel,
+            Job::Line { rel, .. } | Job::Row { rel, .. } => rel,
+            Job::Problem(p) => &p.path,
+        }
+    }
+
     /// Input bytes this job covers, for progress reports.
     pub fn size(&self) -> u64 {
         match self {
-            Job::File(i) => std::fs::metadata(&i.path).map(|m| m.len()).unwrap_or(0),
+            Job::File { input, size } => size
+                .or_else(|| std::fs::metadata(&input.path).map(|m| m.len()).ok())
+                .unwrap_or(0),
             Job::Bytes { bytes, .. } | Job::Line { bytes, .. } => bytes.len() as u64 + 1,
             Job::Row { record, .. } => record.as_slice().len() as u64 + record.len() as u64,
             Job::Problem(_) => 0,
         }
     }
 
-    /// Reads and parses this job's articles.
+    /// Reads and parses this job's articles, with the default [`Limits`].
     pub fn run(self, default_date: Option<NaiveDate>) -> ReadOutcome {
+        self.run_with(default_date, Limits::default())
+    }
+
+    /// Reads and parses this job's articles; an article over
+    /// `limits.max_article` is listed as skipped, with the reason.
+    pub fn run_with(self, default_date: Option<NaiveDate>, limits: Limits) -> ReadOutcome {
+        let (rel, line): (String, Option<usize>) = match &self {
+            Job::File { input, .. } => (input.rel.clone(), None),
+            Job::Bytes { rel, .. } => (rel.clone(), None),
+            Job::Line { rel, line, .. } | Job::Row { rel, line, .. } => {
+                (rel.to_string(), Some(*line))
+            }
+            Job::Problem(_) => (String::new(), None),
+        };
         let mut out = match self {
-            Job::File(input) => match std::fs::read(&input.path) {
-                Ok(bytes) => parse_bytes(&input.rel, &extension(&input), &bytes),
-                Err(e) => outcome_problem(Problem::error(
-                    &input.rel,
-                    None,
-                    format!("cannot read: {e}; check its permissions"),
-                )),
-            },
+            Job::File { input, size } => read_file(&input, size, limits),
             Job::Bytes { rel, ext, bytes } => parse_bytes(&rel, ext, &bytes),
             Job::Line { rel, line, bytes } => jsonl_line(&rel, line, &bytes),
             Job::Row {
@@ -280,13 +374,108 @@ impl Job {
             }
             Job::Problem(p) => outcome_problem(p),
         };
-        for a in &mut out.articles {
+        let articles = std::mem::take(&mut out.articles);
+        for mut a in articles {
+            if a.text.len() as u64 > limits.max_article {
+                out.problems.push(oversized(&a, &rel, line, limits));
+                continue;
+            }
             if a.date.is_none() {
                 a.date = default_date;
             }
+            out.articles.push(a);
         }
         out
     }
+}
+
+/// The problem for an article longer than the limit, filed under its input.
+fn oversized(a: &Article, rel: &str, line: Option<usize>, limits: Limits) -> Problem {
+    let default_id = match line {
+        Some(l) => format!("{rel}:{l}"),
+        None => rel.to_string(),
+    };
+    let what = if a.id == default_id || a.id == rel {
+        "article".to_string()
+    } else {
+        format!("article `{}`", a.id)
+    };
+    Problem {
+        path: rel.to_string(),
+        line,
+        reason: format!(
+            "{what} is {}; raise --max-article-mb to read it",
+            over_limit(a.text.len() as u64, limits.max_article)
+        ),
+        severity: Severity::Skipped,
+    }
+}
+
+/// Reads a file whole (at most `limits.max_article` bytes) and parses it.
+fn read_file(input: &Input, size: Option<u64>, limits: Limits) -> ReadOutcome {
+    let rel = &input.rel;
+    let whole = |what: &str| {
+        if matches!(extension(input).as_str(), "json") {
+            format!("{what}; raise --max-article-mb, or write the records as JSONL (one per line), which is read record by record")
+        } else {
+            format!("{what}; raise --max-article-mb to read it")
+        }
+    };
+    let bytes = match read_bounded(&input.path, limits.max_article) {
+        Ok(Bounded::Whole(bytes)) => bytes,
+        Ok(Bounded::Over(n)) => {
+            return outcome_problem(Problem::skip(
+                rel,
+                whole(&format!("file is {}", over_limit(n, limits.max_article))),
+            ))
+        }
+        Err(e) => return outcome_problem(cannot_read(rel, &e)),
+    };
+    let mut out = parse_bytes(rel, &extension(input), &bytes);
+    if let Some(before) = size.filter(|&s| s != bytes.len() as u64) {
+        out.problems.push(Problem::error(
+            rel,
+            None,
+            format!(
+                "changed while bordermap ran: {before} bytes when the run started, {} when read; what was read is in the layers, run again once the file is complete",
+                bytes.len()
+            ),
+        ));
+    }
+    out
+}
+
+/// A file read whole, or how long it is when over the limit.
+enum Bounded {
+    Whole(Vec<u8>),
+    Over(u64),
+}
+
+/// Reads at most `max` bytes of a regular file.
+fn read_bounded(path: &Path, max: u64) -> std::io::Result<Bounded> {
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > max {
+        return Ok(Bounded::Over(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        // Grew past the limit since it was measured: say how big it is now.
+        let now = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        return Ok(Bounded::Over(now.max(bytes.len() as u64)));
+    }
+    Ok(Bounded::Whole(bytes))
+}
+
+/// The problem for a file that could not be opened or read.
+fn cannot_read(rel: &str, e: &std::io::Error) -> Problem {
+    let reason = if e.kind() == std::io::ErrorKind::NotFound {
+        "disappeared after the run started (moved or deleted while bordermap ran); run again to include it".to_string()
+    } else {
+        format!("cannot read: {e}; check its permissions")
+    };
+    Problem::error(rel, None, reason)
 }
 
 /// A file being streamed record by record.
@@ -296,11 +485,20 @@ enum Stream {
         reader: BufReader<Box<dyn Read + Send>>,
         line: usize,
         stdin: bool,
+        /// The file and its length when the run started, to tell growth.
+        origin: Option<(PathBuf, u64)>,
+        /// Bytes read so far.
+        read: u64,
     },
     Csv {
         rel: Arc<str>,
         reader: Box<csv::Reader<BufReader<Box<dyn Read + Send>>>>,
         columns: Arc<CsvColumns>,
+        /// Bytes pulled from the file since the last complete row.
+        pulled: Arc<AtomicU64>,
+        /// The line the last complete row started on.
+        line: usize,
+        origin: Option<(PathBuf, u64)>,
     },
 }
 
@@ -308,19 +506,75 @@ enum Stream {
 /// input are read line by line and CSV files row by row, so a file of any
 /// size goes through in bounded memory; other files become one job each.
 pub struct Reader {
-    inputs: std::collections::VecDeque<Input>,
+    inputs: std::collections::VecDeque<(Input, Option<u64>)>,
     current: Option<Stream>,
+    /// A job found while starting a stream, handed out next.
+    pending: Option<Job>,
+    limits: Limits,
 }
 
 /// How much of a streamed file is looked at to check it is UTF-8.
 const SNIFF: usize = 64 * 1024;
 
 impl Reader {
+    /// A reader with the default [`Limits`].
     pub fn new(inputs: Vec<Input>) -> Reader {
+        Reader::with_limits(inputs, Limits::default())
+    }
+
+    /// A reader that holds every unit of work to `limits`. The length of
+    /// every input is noted now, so that a file that changes during the
+    /// run is reported.
+    pub fn with_limits(inputs: Vec<Input>, limits: Limits) -> Reader {
+        let inputs = inputs
+            .into_iter()
+            .map(|i| {
+                let size = std::fs::metadata(&i.path)
+                    .ok()
+                    .filter(|m| m.is_file() && i.rel != "-")
+                    .map(|m| m.len());
+                (i, size)
+            })
+            .collect();
         Reader {
-            inputs: inputs.into(),
+            inputs,
             current: None,
+            pending: None,
+            limits,
         }
+    }
+
+    /// A reader over bytes already in hand, parsed as a file with extension
+    /// `ext` would be (JSONL and CSV streamed record by record); for tests
+    /// and fuzzing.
+    pub fn from_bytes(rel: &str, ext: &str, bytes: Vec<u8>, limits: Limits) -> Reader {
+        let mut r = Reader {
+            inputs: Default::default(),
+            current: None,
+            pending: None,
+            limits,
+        };
+        let rel: Arc<str> = rel.into();
+        let pulled = Arc::new(AtomicU64::new(0));
+        let reader: BufReader<Box<dyn Read + Send>> = BufReader::new(Box::new(Metered {
+            inner: std::io::Cursor::new(bytes),
+            pulled: pulled.clone(),
+            max: limits.max_line.saturating_add(8192 * 2),
+        }));
+        match ext {
+            "csv" => r.pending = r.open_csv_metered(rel, reader, None, pulled),
+            _ => {
+                r.current = Some(Stream::Lines {
+                    rel,
+                    reader,
+                    line: 0,
+                    stdin: false,
+                    origin: None,
+                    read: 0,
+                })
+            }
+        }
+        r
     }
 
     /// True when the next job would wait on standard input: callers that
@@ -332,7 +586,7 @@ impl Reader {
                 stdin: true,
                 reader,
                 ..
-            }) => reader.buffer().is_empty(),
+            }) => self.pending.is_none() && reader.buffer().is_empty(),
             _ => false,
         }
     }
@@ -340,26 +594,46 @@ impl Reader {
     /// The next job, or `None` when every input is done.
     pub fn next_job(&mut self) -> Option<Job> {
         loop {
+            if let Some(job) = self.pending.take() {
+                return Some(job);
+            }
             if let Some(job) = self.next_streamed() {
                 return Some(job);
             }
-            let input = self.inputs.pop_front()?;
-            if let Some(job) = self.open(input) {
+            let (input, size) = self.inputs.pop_front()?;
+            if let Some(job) = self.open(input, size) {
                 return Some(job);
             }
         }
     }
 
     fn next_streamed(&mut self) -> Option<Job> {
-        match self.current.as_mut()? {
+        let max_line = self.limits.max_line;
+        let job = match self.current.as_mut()? {
             Stream::Lines {
-                rel, reader, line, ..
+                rel,
+                reader,
+                line,
+                origin,
+                read,
+                ..
             } => loop {
                 let mut buf = Vec::new();
-                match reader.read_until(b'\n', &mut buf) {
-                    Ok(0) => break,
-                    Ok(_) => {
+                match read_line_bounded(reader, &mut buf, max_line) {
+                    Ok(0) => break changed_at_end(rel, origin.as_ref(), *read, *line),
+                    Ok(n) => {
                         *line += 1;
+                        *read += n as u64;
+                        if n > buf.len() {
+                            return Some(Job::Problem(Problem::error(
+                                rel,
+                                Some(*line),
+                                format!(
+                                    "line is {} (the longest line read is four times --max-article-mb); this record was not read, split it or raise --max-article-mb",
+                                    over_limit(n as u64, max_line)
+                                ),
+                            )));
+                        }
                         if buf.iter().all(u8::is_ascii_whitespace) {
                             continue;
                         }
@@ -384,38 +658,58 @@ impl Reader {
                 rel,
                 reader,
                 columns,
+                pulled,
+                line,
+                origin,
             } => {
                 let mut record = csv::StringRecord::new();
                 match reader.read_record(&mut record) {
                     Ok(true) => {
-                        let line = record.position().map_or(0, |p| p.line() as usize);
+                        pulled.store(0, Ordering::Relaxed);
+                        *line = record.position().map_or(0, |p| p.line() as usize);
                         return Some(Job::Row {
                             rel: rel.clone(),
-                            line,
+                            line: *line,
                             columns: columns.clone(),
                             record,
                         });
                     }
-                    Ok(false) => {}
+                    Ok(false) => {
+                        let read = reader.position().byte();
+                        changed_at_end(rel, origin.as_ref(), read, *line)
+                    }
                     Err(e) => {
-                        let line = e.position().map(|p| p.line() as usize);
-                        let p = Problem::error(
-                            rel,
-                            line,
-                            format!("broken CSV ({e}); the rest of the file was not read"),
-                        );
+                        let too_long = matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::FileTooLarge);
+                        let p = if too_long {
+                            Problem::error(
+                                rel,
+                                Some(*line + 1),
+                                format!(
+                                    "the row after line {} is longer than {} (four times --max-article-mb); it and the rest of the file were not read: look for an unclosed quote, or raise --max-article-mb",
+                                    *line,
+                                    mb(max_line)
+                                ),
+                            )
+                        } else {
+                            let at = e.position().map(|p| p.line() as usize);
+                            Problem::error(
+                                rel,
+                                at,
+                                format!("broken CSV ({e}); the rest of the file was not read"),
+                            )
+                        };
                         self.current = None;
                         return Some(Job::Problem(p));
                     }
                 }
             }
-        }
+        };
         self.current = None;
-        None
+        job
     }
 
     /// Starts an input: a job for the whole of it, or a stream (then `None`).
-    fn open(&mut self, input: Input) -> Option<Job> {
+    fn open(&mut self, input: Input, size: Option<u64>) -> Option<Job> {
         let ext = extension(&input);
         if input.rel == "-" {
             return self.open_stdin();
@@ -428,43 +722,64 @@ impl Reader {
                 ),
             )));
         }
+        match std::fs::metadata(&input.path) {
+            Err(e) => return Some(Job::Problem(cannot_read(&input.rel, &e))),
+            Ok(m) if !m.is_file() => return Some(Job::Problem(Problem::skip(
+                &input.rel,
+                "not a regular file (a named pipe, socket or device); bordermap reads only files",
+            ))),
+            Ok(_) => {}
+        }
         if !matches!(ext.as_str(), "jsonl" | "ndjson" | "csv") {
-            return Some(Job::File(input));
+            return Some(Job::File { input, size });
         }
         let file = match std::fs::File::open(&input.path) {
             Ok(f) => f,
-            Err(e) => {
-                return Some(Job::Problem(Problem::error(
-                    &input.rel,
-                    None,
-                    format!("cannot read: {e}; check its permissions"),
-                )))
-            }
+            Err(e) => return Some(Job::Problem(cannot_read(&input.rel, &e))),
+        };
+        let pulled = Arc::new(AtomicU64::new(0));
+        let source: Box<dyn Read + Send> = if ext == "csv" {
+            Box::new(Metered {
+                inner: file,
+                pulled: pulled.clone(),
+                // The buffers read ahead of the row being parsed.
+                max: self
+                    .limits
+                    .max_line
+                    .saturating_add(READ_BUFFER as u64 + 8192),
+            })
+        } else {
+            Box::new(file)
         };
         let mut reader: BufReader<Box<dyn Read + Send>> =
-            BufReader::with_capacity(1 << 20, Box::new(file));
+            BufReader::with_capacity(READ_BUFFER, source);
         // Stream only what is plainly UTF-8; other encodings are decoded whole.
         match reader.fill_buf() {
             Ok(head) if is_utf8_head(head) => {}
-            _ => return Some(Job::File(input)),
+            _ => return Some(Job::File { input, size }),
         }
         let rel: Arc<str> = input.rel.as_str().into();
+        let origin = size.map(|s| (input.path.clone(), s));
         if ext == "csv" {
-            return self.open_csv(rel, reader);
+            return self.open_csv_metered(rel, reader, origin, pulled);
         }
         self.current = Some(Stream::Lines {
             rel,
             reader,
             line: 0,
             stdin: false,
+            origin,
+            read: 0,
         });
         None
     }
 
-    fn open_csv(
+    fn open_csv_metered(
         &mut self,
         rel: Arc<str>,
         mut reader: BufReader<Box<dyn Read + Send>>,
+        origin: Option<(PathBuf, u64)>,
+        pulled: Arc<AtomicU64>,
     ) -> Option<Job> {
         if reader
             .fill_buf()
@@ -475,10 +790,14 @@ impl Reader {
         let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
         match csv.headers().map(csv_columns) {
             Ok(Ok(columns)) => {
+                pulled.store(0, Ordering::Relaxed);
                 self.current = Some(Stream::Csv {
                     rel,
                     reader: Box::new(csv),
                     columns: Arc::new(columns),
+                    pulled,
+                    line: 1,
+                    origin,
                 });
                 None
             }
@@ -493,7 +812,7 @@ impl Reader {
 
     fn open_stdin(&mut self) -> Option<Job> {
         let mut reader: BufReader<Box<dyn Read + Send>> =
-            BufReader::with_capacity(1 << 20, Box::new(std::io::stdin()));
+            BufReader::with_capacity(READ_BUFFER, Box::new(std::io::stdin()));
         let first = loop {
             match reader.fill_buf() {
                 Ok([]) | Err(_) => break None,
@@ -512,15 +831,31 @@ impl Reader {
                 reader,
                 line: 0,
                 stdin: true,
+                origin: None,
+                read: 0,
             });
             return None;
         }
         let mut bytes = Vec::new();
-        if let Err(e) = reader.read_to_end(&mut bytes) {
+        let max = self.limits.max_article;
+        if let Err(e) = reader
+            .by_ref()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
+        {
             return Some(Job::Problem(Problem::error(
                 "-",
                 None,
                 format!("cannot read standard input: {e}"),
+            )));
+        }
+        if bytes.len() as u64 > max {
+            return Some(Job::Problem(Problem::skip(
+                "-",
+                format!(
+                    "standard input is over the {} limit for one article (the rest was not read); raise --max-article-mb, or send records as JSONL, one per line",
+                    mb(max)
+                ),
             )));
         }
         let ext = match first {
@@ -533,6 +868,87 @@ impl Reader {
             ext,
             bytes,
         })
+    }
+}
+
+/// Buffer size for streamed files.
+const READ_BUFFER: usize = 1 << 20;
+
+/// Reads one line (through `\n`) into `buf`, keeping at most `max` bytes of
+/// it; the rest of a longer line is read and dropped. Returns the bytes the
+/// line took in the input (0 at the end).
+fn read_line_bounded(r: &mut impl BufRead, buf: &mut Vec<u8>, max: u64) -> std::io::Result<usize> {
+    let mut total = 0usize;
+    loop {
+        let available = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(total);
+        }
+        let (take, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        let room = (max as usize).saturating_sub(buf.len());
+        buf.extend_from_slice(&available[..take.min(room)]);
+        r.consume(take);
+        total += take;
+        if done {
+            return Ok(total);
+        }
+    }
+}
+
+/// The problem for a streamed file whose length at the end differs from
+/// its length when the run started.
+fn changed_at_end(
+    rel: &str,
+    origin: Option<&(PathBuf, u64)>,
+    read: u64,
+    line: usize,
+) -> Option<Job> {
+    let (path, before) = origin?;
+    let now = std::fs::metadata(path).map(|m| m.len()).ok();
+    if read == *before && now == Some(*before) {
+        return None;
+    }
+    let now = match now {
+        Some(n) => format!("{n} bytes now"),
+        None => "gone now".to_string(),
+    };
+    Some(Job::Problem(Problem::error(
+        rel,
+        None,
+        format!(
+            "changed while bordermap ran: {before} bytes when the run started, {read} read through line {line}, {now}; run again once the file is complete"
+        ),
+    )))
+}
+
+/// A reader that counts the bytes pulled through it and fails with
+/// `FileTooLarge` once more than `max` were pulled since the count was last
+/// reset (after each complete CSV row), so an unclosed quote cannot make one
+/// row swallow a whole file.
+struct Metered<R> {
+    inner: R,
+    pulled: Arc<AtomicU64>,
+    max: u64,
+}
+
+impl<R: Read> Read for Metered<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pulled.load(Ordering::Relaxed) > self.max {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                "row too long",
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        self.pulled.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 
@@ -570,10 +986,19 @@ fn parse_bytes(rel: &str, ext: &str, bytes: &[u8]) -> ReadOutcome {
             Err(reason) => outcome_problem(Problem::skip(rel, reason)),
         },
         _ if rel == "-" && text.trim_start().starts_with('{') => read_jsonl(rel, &text),
-        _ => ReadOutcome {
-            articles: vec![read_text(rel, &text)],
-            problems: Vec::new(),
-        },
+        _ => {
+            let a = read_text(rel, &text);
+            if a.text.trim().is_empty() {
+                return outcome_problem(Problem::skip(
+                    rel,
+                    "front matter but no article text below it",
+                ));
+            }
+            ReadOutcome {
+                articles: vec![a],
+                problems: Vec::new(),
+            }
+        }
     }
 }
 
@@ -651,7 +1076,7 @@ fn jsonl_line(rel: &str, line: usize, bytes: &[u8]) -> ReadOutcome {
             Err(e) => out.problems.push(Problem::error(
                 rel,
                 Some(line),
-                format!("not valid JSON ({e}); fix or remove this line"),
+                json_reason(&e, "; fix or remove this line"),
             )),
         },
         Err(e) => out.problems.push(Problem::error(
@@ -828,7 +1253,7 @@ fn read_jsonl(rel: &str, text: &str) -> ReadOutcome {
             Err(e) => out.problems.push(Problem::error(
                 rel,
                 Some(n + 1),
-                format!("not valid JSON ({e}); fix or remove this line"),
+                json_reason(&e, "; fix or remove this line"),
             )),
         }
     }
@@ -851,13 +1276,27 @@ fn read_json(rel: &str, text: &str) -> ReadOutcome {
             }
         }
         Ok(v) => push_record(&mut out, rel, None, &v),
-        Err(e) => out.problems.push(Problem::error(
-            rel,
-            Some(e.line()),
-            format!("not valid JSON ({e})"),
-        )),
+        Err(e) => out
+            .problems
+            .push(Problem::error(rel, Some(e.line()), json_reason(&e, ""))),
     }
     out
+}
+
+/// How deep JSON may nest: serde_json's own limit, which stops a record
+/// like `[[[[…]]]]` before it can exhaust the stack.
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// Why a JSON text could not be read, for a person.
+fn json_reason(e: &serde_json::Error, what_to_do: &str) -> String {
+    if e.to_string().starts_with("recursion limit exceeded") {
+        format!(
+            "JSON nested more than {MAX_JSON_DEPTH} levels deep (at column {}); a news record needs only a few levels, so this is not one{what_to_do}",
+            e.column()
+        )
+    } else {
+        format!("not valid JSON ({e}){what_to_do}")
+    }
 }
 
 fn push_record(out: &mut ReadOutcome, rel: &str, line: Option<usize>, v: &Value) {
@@ -931,6 +1370,127 @@ mod tests {
         assert_eq!(out.articles[1].date, NaiveDate::from_ymd_opt(2020, 1, 2));
         assert_eq!(out.problems.len(), 1);
         assert_eq!(out.problems[0].line, Some(2));
+    }
+
+    fn run_all(reader: &mut Reader) -> ReadOutcome {
+        let mut out = ReadOutcome::default();
+        while let Some(job) = reader.next_job() {
+            let o = job.run(None);
+            out.articles.extend(o.articles);
+            out.problems.extend(o.problems);
+        }
+        out
+    }
+
+    #[test]
+    fn file_that_disappears_after_discovery_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Clashes in Hajin").unwrap();
+        std::fs::write(dir.path().join("b.jsonl"), "{\"text\":\"x\"}\n").unwrap();
+        let (inputs, problems) = discover(&[dir.path().to_path_buf()]);
+        assert_eq!((inputs.len(), problems.len()), (2, 0));
+        let mut reader = Reader::new(inputs);
+        std::fs::remove_file(dir.path().join("a.txt")).unwrap();
+        std::fs::remove_file(dir.path().join("b.jsonl")).unwrap();
+        let out = run_all(&mut reader);
+        assert!(out.articles.is_empty());
+        assert_eq!(out.problems.len(), 2, "{:?}", out.problems);
+        for p in &out.problems {
+            assert!(
+                p.reason.starts_with("disappeared after the run started"),
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn file_that_grows_during_the_run_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.jsonl"));
+        std::fs::write(&a, "Clashes in Hajin").unwrap();
+        std::fs::write(&b, "{\"text\":\"x\"}\n").unwrap();
+        let (inputs, _) = discover(&[dir.path().to_path_buf()]);
+        let mut reader = Reader::new(inputs);
+        let append = |p: &Path, s: &str| {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().append(true).open(p).unwrap();
+            f.write_all(s.as_bytes()).unwrap();
+        };
+        append(&a, " and Albu Kamal");
+        append(&b, "{\"text\":\"y\"}\n{\"text\":");
+        let out = run_all(&mut reader);
+        // What was there is read; the change and the cut-off line are reported.
+        assert_eq!(out.articles.len(), 3, "{:?}", out.problems);
+        let changed: Vec<&Problem> = out
+            .problems
+            .iter()
+            .filter(|p| p.reason.starts_with("changed while bordermap ran"))
+            .collect();
+        assert_eq!(changed.len(), 2, "{:?}", out.problems);
+        assert!(out.problems.iter().any(|p| p.line == Some(3)));
+    }
+
+    #[test]
+    fn jsonl_line_over_the_limit_is_skipped_and_the_stream_goes_on() {
+        let limits = Limits {
+            max_article: 100,
+            max_line: 40,
+        };
+        let long = format!("{{\"text\":\"{}\"}}", "x".repeat(100));
+        let bytes = format!("{{\"text\":\"a\"}}\n{long}\n{{\"text\":\"b\"}}\n");
+        let mut reader = Reader::from_bytes("f.jsonl", "jsonl", bytes.into_bytes(), limits);
+        let mut out = ReadOutcome::default();
+        while let Some(job) = reader.next_job() {
+            let o = job.run_with(None, limits);
+            out.articles.extend(o.articles);
+            out.problems.extend(o.problems);
+        }
+        assert_eq!(out.articles.len(), 2);
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(out.problems[0].line, Some(2));
+        assert!(
+            out.problems[0]
+                .reason
+                .starts_with("line is 112 bytes, over the 40-byte limit"),
+            "{:?}",
+            out.problems
+        );
+    }
+
+    #[test]
+    fn csv_row_with_an_unclosed_quote_stops_at_the_limit() {
+        let limits = Limits {
+            max_article: 1000,
+            max_line: 4000,
+        };
+        let mut bytes = b"id,text\n1,\"fine\"\n2,\"never closed\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', 100_000));
+        let mut reader = Reader::from_bytes("f.csv", "csv", bytes, limits);
+        let mut out = ReadOutcome::default();
+        while let Some(job) = reader.next_job() {
+            let o = job.run_with(None, limits);
+            out.articles.extend(o.articles);
+            out.problems.extend(o.problems);
+        }
+        assert_eq!(out.articles.len(), 1);
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(
+            out.problems[0].reason.contains("unclosed quote"),
+            "{:?}",
+            out.problems
+        );
+    }
+
+    /// Found by the property test of the readers: `---\n\n---\n` was an
+    /// article with no text.
+    #[test]
+    fn text_reader_skips_front_matter_with_no_body() {
+        for text in ["---\n\n---\n", "---\ntitle: T\n---\n  \n"] {
+            let out = parse_bytes("f.md", "md", text.as_bytes());
+            assert!(out.articles.is_empty(), "{text:?}");
+            assert_eq!(out.problems.len(), 1);
+            assert!(out.problems[0].reason.contains("no article text"));
+        }
     }
 
     #[test]

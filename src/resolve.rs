@@ -16,6 +16,10 @@ use crate::model::{Kind, Mention};
 use crate::normalise::{fold, is_word_char, Folded};
 use crate::tag::{Span, Tagger};
 
+/// The most place names read together, as one context (many more than an
+/// article has); a longer text is resolved in blocks of this many.
+pub const MAX_CONTEXT_SPANS: usize = 256;
+
 const CUES_TSV: &str = include_str!("../gazetteer/lexicon/cues.tsv");
 const COMMON_WORDS: &str = include_str!("../gazetteer/lexicon/common_words.txt");
 
@@ -105,6 +109,23 @@ impl Resolver {
 
     /// Resolves every span of one article to at most one place.
     pub fn resolve(
+        &self,
+        gaz: &Gazetteer,
+        tagger: &Tagger,
+        folded: &Folded,
+        original: &[char],
+        spans: &[Span],
+    ) -> Vec<Mention> {
+        // Every name is read in the light of every other, which costs the
+        // square of their number: a text with more names than any article
+        // has (a scraped list, a whole site in one file) is read in blocks.
+        spans
+            .chunks(MAX_CONTEXT_SPANS)
+            .flat_map(|block| self.resolve_block(gaz, tagger, folded, original, block))
+            .collect()
+    }
+
+    fn resolve_block(
         &self,
         gaz: &Gazetteer,
         tagger: &Tagger,

@@ -208,18 +208,22 @@ impl Tagger {
                 .then(a.fstart.cmp(&b.fstart))
                 .then(a.entry.cmp(&b.entry))
         });
-        let mut taken: Vec<Span> = Vec::new();
+        // Taken spans never overlap one another, so of those starting before
+        // `sp` ends only the last can overlap it: a look-up, not a scan.
+        let mut taken: std::collections::BTreeMap<usize, Span> = Default::default();
         for sp in found {
-            if taken
-                .iter()
-                .all(|t| sp.fend <= t.fstart || sp.fstart >= t.fend)
-            {
-                taken.push(sp);
+            let clash = taken
+                .range(..sp.fend)
+                .next_back()
+                .is_some_and(|(_, t)| t.fend > sp.fstart);
+            if !clash {
+                taken.insert(sp.fstart, sp);
             }
         }
-        taken.retain(|s| !self.entry(s).has(BLOCKER));
-        taken.sort_by_key(|s| s.fstart);
         taken
+            .into_values()
+            .filter(|s| !self.entry(s).has(BLOCKER))
+            .collect()
     }
 }
 

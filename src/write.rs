@@ -30,6 +30,9 @@ pub struct Report {
     pub mentions: usize,
     pub events: usize,
     pub elapsed_ms: u64,
+    /// The inputs that gave at least one article, in input order (a JSONL
+    /// or CSV file once): the layers beside this report come from these.
+    pub read: Vec<String>,
 }
 
 /// One input (or record) that was not read, and why.
@@ -159,6 +162,7 @@ impl LayerWriter {
     /// Starts the layers in `dir` (created if missing).
     pub fn create(dir: &Path) -> Result<LayerWriter> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        remove_stale_temp_files(dir);
         let layer = |name: &str| {
             let path = dir.join(name);
             TempLayer::create(path.clone()).map_err(|e| Error::io(&path, e))
@@ -167,7 +171,7 @@ impl LayerWriter {
         let events = match layer("events.geojson") {
             Ok(e) => e,
             Err(e) => {
-                let _ = std::fs::remove_file(&mentions.tmp);
+                remove_temp(&mentions.tmp);
                 return Err(e);
             }
         };
@@ -246,12 +250,13 @@ impl LayerWriter {
             stage(&dir.join("border.geojson"), &mut staged, |w| {
                 collection(w, std::iter::once(border_feature(pipeline)))
             })?;
+            staged.push((self.mentions.tmp.clone(), self.mentions.path.clone()));
+            staged.push((self.events.tmp.clone(), self.events.path.clone()));
+            // The report last: it is in place only once every layer it counts is.
             stage(&dir.join("report.json"), &mut staged, |w| {
                 serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::other)?;
                 w.write_all(b"\n")
             })?;
-            staged.push((self.mentions.tmp.clone(), self.mentions.path.clone()));
-            staged.push((self.events.tmp.clone(), self.events.path.clone()));
             for (tmp, path) in &staged {
                 std::fs::rename(tmp, path).map_err(|e| Error::io(path, e))?;
             }
@@ -259,10 +264,13 @@ impl LayerWriter {
         })();
         if result.is_err() {
             for (tmp, _) in &staged {
-                let _ = std::fs::remove_file(tmp);
+                remove_temp(tmp);
             }
+        } else {
+            staged.iter().for_each(|(tmp, _)| forget_temp(tmp));
         }
-        self.done = true;
+        // Unfinished on error: dropping removes the mention and event files.
+        self.done = result.is_ok();
         result
     }
 }
@@ -270,8 +278,8 @@ impl LayerWriter {
 impl Drop for LayerWriter {
     fn drop(&mut self) {
         if !self.done {
-            let _ = std::fs::remove_file(&self.mentions.tmp);
-            let _ = std::fs::remove_file(&self.events.tmp);
+            remove_temp(&self.mentions.tmp);
+            remove_temp(&self.events.tmp);
         }
     }
 }
@@ -296,7 +304,7 @@ fn stage(
             Ok(())
         }
         Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
+            remove_temp(&tmp);
             Err(Error::io(path, e))
         }
     }
@@ -311,19 +319,95 @@ pub fn write_atomic(
     stage(path, &mut staged, f)?;
     for (tmp, dest) in staged {
         std::fs::rename(&tmp, &dest).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
+            remove_temp(&tmp);
             Error::io(&dest, e)
         })?;
+        forget_temp(&tmp);
     }
     Ok(())
 }
 
-fn tmp_name(path: &Path) -> PathBuf {
+/// Every temporary file name starts with this, so that they are plainly
+/// bordermap's: never read as input, and removed when a run that was killed
+/// left them behind.
+pub const TEMP_PREFIX: &str = ".bordermap-tmp-";
+
+/// `.bordermap-tmp-<pid>-<name>` next to `path`.
+pub(crate) fn tmp_name(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    let tmp = path.with_file_name(format!("{TEMP_PREFIX}{}-{name}", std::process::id()));
+    live_temps(|t| t.push(tmp.clone()));
+    tmp
+}
+
+/// The temporary files this process has open, for [`remove_temp_files`].
+fn live_temps<T>(f: impl FnOnce(&mut Vec<PathBuf>) -> T) -> T {
+    static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let mut guard = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    f(&mut guard)
+}
+
+/// Forgets a temporary file that was renamed into place or removed.
+pub(crate) fn forget_temp(tmp: &Path) {
+    live_temps(|t| t.retain(|p| p != tmp));
+}
+
+/// Removes a temporary file and forgets it.
+pub(crate) fn remove_temp(tmp: &Path) {
+    let _ = std::fs::remove_file(tmp);
+    forget_temp(tmp);
+}
+
+/// Removes every temporary file this process is writing: for a Ctrl-C
+/// handler, before the process exits. The layers already in place are
+/// untouched (new ones only replace them by a rename at the very end).
+pub fn remove_temp_files() {
+    live_temps(|t| {
+        for p in t.drain(..) {
+            let _ = std::fs::remove_file(p);
+        }
+    });
+}
+
+/// Removes the temporary files a killed run left in `dir`: those named
+/// `.bordermap-tmp-<pid>-…` whose process is gone (where that can be told,
+/// as on Linux; elsewhere, those untouched for an hour). Returns how many.
+pub fn remove_stale_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let own = std::process::id();
+    let proc_fs = Path::new("/proc/self").exists();
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+            continue;
+        };
+        let pid = rest
+            .split_once('-')
+            .and_then(|(pid, _)| pid.parse::<u32>().ok());
+        let stale = match pid {
+            Some(pid) if pid == own => false,
+            Some(pid) if proc_fs => !Path::new("/proc").join(pid.to_string()).exists(),
+            _ => e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600),
+        };
+        if stale
+            && e.file_type().is_ok_and(|t| t.is_file())
+            && std::fs::remove_file(e.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// A FeatureCollection, one feature per line so diffs stay readable.

@@ -34,14 +34,16 @@ const WGS84_WKT: &str = "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\
 /// layer is skipped), through a temporary file renamed into place.
 pub fn write_gpkg(dir: &Path) -> Result<()> {
     let path = dir.join("bordermap.gpkg");
-    let tmp = dir.join(format!(".bordermap.gpkg.{}.tmp", std::process::id()));
+    let tmp = crate::write::tmp_name(&path);
     let result = build(dir, &tmp).and_then(|()| {
         let f = std::fs::File::open(&tmp).map_err(|e| Error::io(&tmp, e))?;
         f.sync_all().map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     });
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        crate::write::remove_temp(&tmp);
+    } else {
+        crate::write::forget_temp(&tmp);
     }
     result
 }

@@ -413,7 +413,10 @@ impl Scan<'_, '_> {
             Some("next") => rel = Rel::Next,
             _ => {}
         }
-        let date = weekday_from(self.published?, wd, rel == Rel::Next, false);
+        // A plain weekday that is the publication's own ("…said on Monday"
+        // in Monday's paper) is that day; "last Monday" is the week before.
+        let today_ok = matches!(rel, Rel::Plain | Rel::Current);
+        let date = weekday_from(self.published?, wd, rel == Rel::Next, today_ok);
         Some((i + lead + 1 + n, Some((date, DatePrecision::Day))))
     }
 
@@ -731,7 +734,9 @@ mod tests {
             ("اليوم", "اليوم", "2021-05-02", Day),
             ("اليوم الأحد", "اليوم الأحد", "2021-05-02", Day),
             ("يوم السبت الماضي", "يوم السبت الماضي", "2021-05-01", Day),
-            ("يوم الأحد", "يوم الأحد", "2021-04-25", Day),
+            // Published on a Sunday: "on Sunday" is that day, as in wire copy.
+            ("يوم الأحد", "يوم الأحد", "2021-05-02", Day),
+            ("الأحد الماضي", "الأحد الماضي", "2021-04-25", Day),
             ("الخميس", "الخميس", "2021-04-29", Day),
             ("الشهر الماضي", "الشهر الماضي", "2021-04-01", Month),
             ("العام الماضي", "العام الماضي", "2020-01-01", Year),
@@ -803,9 +808,12 @@ mod tests {
     }
 
     #[test]
-    fn weekday_on_the_publication_day_means_a_week_before_unless_today() {
+    fn weekday_on_the_publication_day_is_that_day_unless_last() {
         let sat = Some(ymd(2021, 5, 1));
-        assert_eq!(found("يوم السبت", sat)[0].1, "2021-04-24");
+        assert_eq!(found("يوم السبت", sat)[0].1, "2021-05-01");
+        assert_eq!(found("said on Saturday", sat)[0].1, "2021-05-01");
+        assert_eq!(found("السبت الماضي", sat)[0].1, "2021-04-24");
+        assert_eq!(found("last Saturday", sat)[0].1, "2021-04-24");
         assert_eq!(found("اليوم السبت", sat)[0].1, "2021-05-01");
         assert_eq!(found("أمس السبت", Some(ymd(2021, 5, 2)))[0].1, "2021-05-01");
     }

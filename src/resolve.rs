@@ -502,7 +502,7 @@ fn anchors(cands: &[Vec<u32>], ctx: &[Ctx], gaz: &Gazetteer) -> Anchors {
             continue;
         };
         let p = gaz.place(unique);
-        if p.needs_context && !ctx[i].own_cue {
+        if needs_context(p, &ctx[i]) && !ctx[i].own_cue {
             continue;
         }
         // A small village is evidence only once something else vouches for
@@ -590,6 +590,20 @@ fn pop_bonus(p: &Place) -> f32 {
     p.population
         .map(|n| (((n.max(1) as f32).log10() - 3.0).clamp(0.0, 3.5)) * 0.07)
         .unwrap_or(0.0)
+}
+
+/// The place is flagged as also an ordinary word (`needs_context`) and the
+/// name matched is in the script where it is one: "هجين" (hybrid) needs
+/// context, "Hajin" written in Latin letters does not, unless the matched
+/// name itself is on the stop-list.
+fn needs_context(p: &Place, ctx: &Ctx) -> bool {
+    p.needs_context
+        && (ctx.ordinary
+            || !ctx
+                .name
+                .chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(|c| c.is_ascii()))
 }
 
 /// Is place `p` inside the area named by span `area_span`'s candidates?
@@ -744,13 +758,13 @@ fn choose(
                     p.kind,
                     Kind::Village | Kind::Town | Kind::Subdistrict | Kind::District
                 );
-            if ((p.needs_context || bare_alias || ordinary) && !ev.strong)
+            if ((needs_context(p, &ctx[i]) || bare_alias || ordinary) && !ev.strong)
                 || (is_small_village(p) && !ev.strong && (short || !ev.weak))
             {
                 return None;
             }
             let ev = ev.score;
-            let unique = if n == 1 && !p.needs_context {
+            let unique = if n == 1 && !needs_context(p, &ctx[i]) {
                 0.25
             } else {
                 0.0

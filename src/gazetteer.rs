@@ -331,8 +331,13 @@ fn parse_places(tsv: &str, origin: &str) -> Result<Vec<Place>> {
     if body.len() < 1 << 18 {
         return rows(body, 2);
     }
+    // Split at the first line break after the middle byte (searched as
+    // bytes: the middle may fall inside a multi-byte char).
     let mid = body.len() / 2;
-    let mid = body[mid..].find('\n').map_or(body.len(), |i| mid + i + 1);
+    let mid = body.as_bytes()[mid..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(body.len(), |i| mid + i + 1);
     let (first, second) = body.split_at(mid);
     let second_line = 2 + first.bytes().filter(|&b| b == b'\n').count();
     let (a, b) = std::thread::scope(|s| {
@@ -467,6 +472,24 @@ mod tests {
         let fast = parse_places(PLACES_TSV, "t").unwrap();
         assert_eq!(fast, parse_places_delim(PLACES_TSV, "t", b'\t').unwrap());
         assert!(fast.len() > 10_000);
+    }
+
+    #[test]
+    fn fast_reader_splits_where_the_middle_byte_is_inside_an_arabic_char() {
+        // A first row longer by one byte each time walks the middle byte
+        // through every position of a row, Arabic chars included.
+        let header = PLACES_TSV.lines().next().unwrap();
+        let row = |id: &str| format!("{id}\tvillage\tX\tقرية\tقرية\tSY\t\t\t\t35.0\t40.0\t\t\ts\n");
+        let width = row("p0").len();
+        for pad in 0..width {
+            let mut tsv = format!("{header}\n{}", row(&format!("p{}", "x".repeat(pad))));
+            let mut n = 1;
+            while tsv.len() < 300_000 {
+                tsv.push_str(&row("p0"));
+                n += 1;
+            }
+            assert_eq!(parse_places(&tsv, "t").unwrap().len(), n, "pad {pad}");
+        }
     }
 
     #[test]

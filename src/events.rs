@@ -337,6 +337,10 @@ enum Scope {
     Sentence,
     /// A few words later in the same clause (لم، no, not).
     Clause,
+    /// As `Clause`, and the places in those words are the object's, not
+    /// where anything happened: "in retaliation for attacks on Ain al-Asad",
+    /// "احتجاجاً على القصف في …".
+    Object,
 }
 
 /// Trigger, actor and negation lexicons, loaded once and shared across
@@ -466,11 +470,12 @@ fn parse_scope(file: &str, line: usize, s: &str) -> Result<Scope, LexiconError> 
     match s {
         "sentence" => Ok(Scope::Sentence),
         "clause" => Ok(Scope::Clause),
+        "object" => Ok(Scope::Object),
         _ => Err(row_error(
             file,
             line,
             4,
-            format!("negation scope {s:?} must be 'sentence' or 'clause'"),
+            format!("negation scope {s:?} must be 'sentence', 'clause' or 'object'"),
         )),
     }
 }
@@ -1000,6 +1005,9 @@ impl Doc<'_> {
 
     fn may_locate_at(&self, m: usize) -> bool {
         let (ms, me) = self.span(m);
+        if self.dateline(ms, me) || self.in_object(ms) {
+            return false;
+        }
         // Only an actor starting at most `max_actor` chars before can hold it.
         let lo = self
             .actors
@@ -1021,6 +1029,45 @@ impl Doc<'_> {
         let before = self.text(prev.start.saturating_sub(30), prev.start);
         let word = before.split_whitespace().last().map(fold);
         !(conj && matches!(word.as_deref(), Some("بين" | "وبين" | "between")))
+    }
+
+    /// True when char offset `ms` lies a few words after an object cue in
+    /// the same clause ("in retaliation for attacks on …").
+    fn in_object(&self, ms: usize) -> bool {
+        let before = self.negations.partition_point(|n| n.end <= ms);
+        self.negations[..before].iter().rev().take(3).any(|n| {
+            self.lex.scopes[n.phrase] == Scope::Object
+                && within_clause_window(&self.chars[n.end..ms])
+        })
+    }
+
+    /// True for a place in a dateline, where the report was filed from, not
+    /// where things happened: "WASHINGTON/BAGHDAD —", "BEIRUT (Reuters) -",
+    /// "دمشق - عنب بلدي". It opens its paragraph (after other dateline
+    /// capitals) and a dash or colon follows within a few words.
+    fn dateline(&self, ms: usize, me: usize) -> bool {
+        let para = self.chars[..ms]
+            .iter()
+            .rposition(|&c| c == '\n')
+            .map_or(0, |i| i + 1);
+        let lead = &self.chars[para..ms];
+        let caps = |c: &char| c.is_ascii_uppercase() || matches!(c, '/' | ',' | ' ' | '.' | '*');
+        if !lead.iter().all(caps) {
+            return false;
+        }
+        let rest = &self.chars[me..self.chars.len().min(me + 40)];
+        let Some(dash) = rest
+            .iter()
+            .position(|c| matches!(c, '—' | '–' | '-' | ':' | '\n' | '.' | '،' | ','))
+        else {
+            return false;
+        };
+        // A hyphen only counts with a space before it ("Raqqa - …", not
+        // "Deir ez-Zor"); a full stop, comma or line break ends the search.
+        let mark = rest[dash];
+        let spaced = dash == 0 || rest[dash - 1] == ' ' || mark != '-';
+        let between: String = rest[..dash].iter().collect();
+        matches!(mark, '—' | '–' | '-' | ':') && spaced && between.split_whitespace().count() <= 3
     }
 
     /// The original text in the char range `[s, e)`.
@@ -1088,7 +1135,9 @@ impl Doc<'_> {
             if n.start < sentence_start {
                 break;
             }
-            if n.end > h.start || self.lex.scopes[n.phrase] != Scope::Clause {
+            if n.end > h.start
+                || !matches!(self.lex.scopes[n.phrase], Scope::Clause | Scope::Object)
+            {
                 continue;
             }
             if within_clause_window(&self.chars[n.end..h.start]) {

@@ -46,7 +46,10 @@ fn main() {
         5_000,
     );
     println!("zones: {}", zs.zones().len());
-    println!("indexed (R-tree + banded test): {:>10.0} lookups/s", indexed);
+    println!(
+        "indexed (R-tree + banded test): {:>10.0} lookups/s",
+        indexed
+    );
     println!("naive scan over all zones:     {:>10.0} lookups/s", naive);
     println!("speed-up: {:.1}x", indexed / naive);
 }

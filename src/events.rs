@@ -1055,19 +1055,27 @@ impl Doc<'_> {
         if !lead.iter().all(caps) {
             return false;
         }
-        let rest = &self.chars[me..self.chars.len().min(me + 40)];
-        let Some(dash) = rest
-            .iter()
-            .position(|c| matches!(c, '—' | '–' | '-' | ':' | '\n' | '.' | '،' | ','))
-        else {
-            return false;
-        };
-        // A hyphen only counts with a space before it ("Raqqa - …", not
-        // "Deir ez-Zor"); a full stop, comma or line break ends the search.
-        let mark = rest[dash];
-        let spaced = dash == 0 || rest[dash - 1] == ' ' || mark != '-';
-        let between: String = rest[..dash].iter().collect();
-        matches!(mark, '—' | '–' | '-' | ':') && spaced && between.split_whitespace().count() <= 3
+        // "ERBIL, Iraq, June 10 (Reuters) -", "بغداد/ شفق نيوز-": a dash
+        // (a hyphen with a space on one side) within a few words, before
+        // any full stop or line break.
+        let rest = &self.chars[me..self.chars.len().min(me + 50)];
+        for (k, &c) in rest.iter().enumerate() {
+            match c {
+                '.' | '\n' | '؟' | '!' => return false,
+                '—' | '–' | ':' | '-' => {
+                    let spaced = c != '-'
+                        || k == 0
+                        || rest[k - 1] == ' '
+                        || rest.get(k + 1).is_some_and(|n| *n == ' ');
+                    let between: String = rest[..k].iter().collect();
+                    if spaced {
+                        return between.split_whitespace().count() <= 6;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
     }
 
     /// The original text in the char range `[s, e)`.

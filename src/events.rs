@@ -43,6 +43,10 @@ const EVENT_TYPES: [&str; 6] = [
     "Strategic developments",
 ];
 const NEGATION: &str = "NEGATION";
+/// The event_type of a row that is not a trigger but a longer phrase that
+/// holds one and takes its place ("تحت سيطرة", under the control of: a
+/// state, not a change of hands).
+const NOT_EVENT: &str = "NOT_EVENT";
 
 /// How many words a clause-scoped negation cue may reach.
 const WINDOW_WORDS: usize = 6;
@@ -435,13 +439,17 @@ fn parse_triggers(text: &str) -> Result<TriggerRows, LexiconError> {
             out.neg_phrases.push(p);
             continue;
         }
-        if !EVENT_TYPES.contains(&event_type) {
+        if !EVENT_TYPES.contains(&event_type) && event_type != NOT_EVENT {
             let msg = format!(
-                "unknown event_type {event_type:?}; use one of {EVENT_TYPES:?} or {NEGATION}"
+                "unknown event_type {event_type:?}; use one of {EVENT_TYPES:?}, {NEGATION} or {NOT_EVENT}"
             );
             return Err(row_error(FILE, line, 3, msg));
         }
-        let pri = cell(FILE, line, &cells, 4, "priority")?;
+        let pri = if event_type == NOT_EVENT {
+            "0"
+        } else {
+            cell(FILE, line, &cells, 4, "priority")?
+        };
         let priority = pri.parse().map_err(|_| {
             row_error(
                 FILE,
@@ -840,7 +848,14 @@ pub(crate) fn extract_events_folded(
         mentions,
         lex,
         sentences: split_sentences(&article.text),
-        triggers: lex.triggers.hits(folded),
+        // A NOT_EVENT phrase has already taken the place of the trigger
+        // inside it (longest first); now it goes too.
+        triggers: lex
+            .triggers
+            .hits(folded)
+            .into_iter()
+            .filter(|h| lex.trigger_rows[h.phrase].event_type != NOT_EVENT)
+            .collect(),
         max_actor: actors.iter().map(|a| a.end - a.start).max().unwrap_or(0),
         sentence_negations: (0..negations.len())
             .filter(|&n| lex.scopes[negations[n].phrase] == Scope::Sentence)
@@ -1876,6 +1891,26 @@ mod tests {
     }
 
     #[test]
+    fn states_of_control_are_not_transfers() {
+        let b = ("البوكمال", Kind::City);
+        let e = ("Bukamal", Kind::City);
+        let cases: &[(&str, (&str, Kind), usize)] = &[
+            ("تقع البوكمال تحت سيطرة قوات النظام", b, 0),
+            ("ولا تزال الحدود معبراً لدخول المليشيات عند البوكمال", b, 0),
+            (
+                "Bukamal remains under the control of government forces",
+                e,
+                0,
+            ),
+            ("سيطرت قوات النظام على البوكمال", b, 1),
+            ("Government forces took control of Bukamal", e, 1),
+        ];
+        for (text, place, n) in cases {
+            assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");
+        }
+    }
+
+    #[test]
     fn negated_triggers_make_no_event() {
         let b = ("البوكمال", Kind::City);
         let e = ("Bukamal", Kind::City);
@@ -1895,8 +1930,8 @@ mod tests {
                 b,
                 1,
             ),
-            // لا تزال is "still", not a negation of دخول.
-            ("ولا تزال الحدود معبراً لدخول المليشيات عند البوكمال", b, 1),
+            // لا تزال is "still", not a negation.
+            ("ولا تزال الاشتباكات مستمرة عند البوكمال", b, 1),
         ];
         for (text, place, n) in cases {
             assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");

@@ -351,9 +351,13 @@ fn start_and_stop(input: &Path, out: &Path, interrupt: bool) -> std::process::Ex
         .arg("--out")
         .arg(out)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Standard error closed at the other end, as when whoever read it was
+    // killed too: the interrupt handler printed with eprintln!, panicked on
+    // the closed pipe and never exited (found while testing issue 10).
+    drop(child.stderr.take());
     let tmp = out.join(format!(
         "{}{}-mentions.geojson",
         bordermap::TEMP_PREFIX,

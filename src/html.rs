@@ -31,8 +31,16 @@ const DATE_META: &[&str] = &[
     r#"meta[name="sailthru.date"]"#,
 ];
 
+/// Deeper nesting than this is no news page (those nest a few dozen
+/// elements deep) and would cost the square of its depth in the DOM; such a
+/// page is read as plain text instead, markup dropped.
+pub const MAX_HTML_DEPTH: usize = 256;
+
 /// Reads a page; `Err` says why no text was found.
 pub(crate) fn read_html(rel: &str, html: &str) -> Result<Article, String> {
+    if nesting_depth(html) > MAX_HTML_DEPTH {
+        return read_flat(rel, html);
+    }
     let cfg = Config {
         text_mode: TextMode::Formatted,
         ..Default::default()
@@ -94,6 +102,215 @@ pub(crate) fn read_html(rel: &str, html: &str) -> Result<Article, String> {
     })
 }
 
+/// How deep the elements of a page nest, roughly: opening tags less
+/// closing ones, not counting void elements and those a parser closes by
+/// itself (`<p>`, `<li>`, `<td>`…), nor comments, scripts and styles.
+fn nesting_depth(html: &str) -> usize {
+    let b = html.as_bytes();
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        i += off + 1;
+        let rest = &b[i..];
+        if rest.starts_with(b"!--") {
+            i += find(&b[i..], b"-->").map_or(rest.len(), |e| e + 3);
+            continue;
+        }
+        if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let name_len = rest
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !rest[0].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = rest[..name_len].to_ascii_lowercase();
+        // The tag ends at `>`; a `<` first means it never closed.
+        let end = rest
+            .iter()
+            .position(|&c| c == b'>' || c == b'<')
+            .unwrap_or(rest.len());
+        let self_closing = end > 0 && rest[end - 1] == b'/';
+        if matches!(
+            name.as_slice(),
+            b"script" | b"style" | b"textarea" | b"title"
+        ) {
+            let close = [b"</".as_slice(), name.as_slice()].concat();
+            i += find_ci(&b[i..], &close).unwrap_or(rest.len());
+            continue;
+        }
+        if self_closing || AUTO_CLOSED.contains(&name.as_slice()) {
+            continue;
+        }
+        depth += 1;
+        max = max.max(depth);
+    }
+    max
+}
+
+/// Elements with no end tag, or that the parser closes at the next sibling.
+const AUTO_CLOSED: &[&[u8]] = &[
+    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+    b"source", b"track", b"wbr", b"p", b"li", b"dt", b"dd", b"td", b"th", b"tr", b"option",
+    b"html", b"head", b"body",
+];
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// A page too deep for the DOM, as plain text: scripts, styles and comments
+/// left out, a line break at each block element, the common entities
+/// decoded; the title from `<title>`.
+fn read_flat(rel: &str, html: &str) -> Result<Article, String> {
+    let b = html.as_bytes();
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut title = None;
+    let (mut i, mut last) = (0usize, 0usize);
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        let at = i + off;
+        text.push_str(&decode_entities(&html[last..at]));
+        let rest = &b[at + 1..];
+        let skip_to = |close: &[u8]| find_ci(rest, close).map_or(b.len(), |e| at + 1 + e);
+        let closing = rest.first() == Some(&b'/');
+        let named = &rest[usize::from(closing)..];
+        let name_len = named
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 && !rest.starts_with(b"!") {
+            // "a < b": not a tag.
+            text.push('<');
+            i = at + 1;
+            last = i;
+            continue;
+        }
+        let name = named[..name_len].to_ascii_lowercase();
+        let mut next = if rest.starts_with(b"!--") {
+            find(rest, b"-->").map_or(b.len(), |e| at + 1 + e + 3)
+        } else {
+            rest.iter()
+                .position(|&c| c == b'>')
+                .map_or(b.len(), |e| at + 1 + e + 1)
+        };
+        if !closing
+            && matches!(
+                name.as_slice(),
+                b"script" | b"style" | b"noscript" | b"template" | b"title"
+            )
+        {
+            let close = [b"</".as_slice(), name.as_slice()].concat();
+            let end = skip_to(&close);
+            if name == b"title" && title.is_none() {
+                let inner = html.get(next.min(end)..end).unwrap_or("");
+                title = Some(squash(&decode_entities(inner))).filter(|t| !t.is_empty());
+            }
+            next = end;
+        } else if BLOCKS.contains(&name.as_slice()) {
+            text.push('\n');
+        }
+        // Never inside a char: `<` and `>` are ASCII.
+        i = next.min(b.len());
+        last = i;
+    }
+    text.push_str(&decode_entities(&html[last..]));
+    let body = paragraphs(&text);
+    if body.is_empty() {
+        return Err("web page with no readable text (only scripts, menus or markup)".into());
+    }
+    let text = match &title {
+        Some(t) if !body.starts_with(t.as_str()) => format!("{t}\n\n{body}\n"),
+        _ => format!("{body}\n"),
+    };
+    Ok(Article {
+        id: rel.to_string(),
+        title,
+        text,
+        ..Default::default()
+    })
+}
+
+/// Elements that start a new line of text.
+const BLOCKS: &[&[u8]] = &[
+    b"p",
+    b"div",
+    b"br",
+    b"li",
+    b"tr",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"article",
+    b"section",
+    b"blockquote",
+    b"table",
+    b"ul",
+    b"ol",
+    b"hr",
+];
+
+/// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;` and numeric references.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| *c == ';')
+            .map(|(i, _)| i);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                _ => {
+                    let n = match name.strip_prefix('#') {
+                        Some(h) if h.starts_with(['x', 'X']) => {
+                            u32::from_str_radix(&h[1..], 16).ok()
+                        }
+                        Some(d) => d.parse().ok(),
+                        None => None,
+                    }?;
+                    char::from_u32(n).filter(|c| *c != '\0')?
+                }
+            };
+            Some((c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// One line per paragraph, a blank line between paragraphs, spaces squashed.
 fn paragraphs(text: &str) -> String {
     text.lines()
@@ -134,6 +351,38 @@ mod tests {
         let html =
             "<html><head><script>alert(1)</script></head><body><script>x()</script></body></html>";
         assert!(read_html("s.html", html).is_err());
+    }
+
+    /// Found with pathological pages written for issue 10: 1,000 nested
+    /// `<div>`s took 10 s in a debug build, 100,000 never finished (the
+    /// Readability pass costs the square of the depth).
+    #[test]
+    fn html_reader_survives_deep_nesting() {
+        let n = 100_000;
+        let html = format!(
+            "<html><head><title>T &amp; U</title><script>var x = '<div>';</script></head><body>{}<p>قصف على البوكمال &#1601;</p>{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        assert!(nesting_depth(&html) > MAX_HTML_DEPTH);
+        let started = std::time::Instant::now();
+        let a = read_html("deep.html", &html).unwrap();
+        assert!(started.elapsed().as_secs() < 10);
+        assert_eq!(a.title.as_deref(), Some("T & U"));
+        assert!(a.text.contains("قصف على البوكمال ف"), "{}", a.text);
+        assert!(!a.text.contains("var x"));
+        let unclosed = format!("<body>{}x", "<b><i>".repeat(n));
+        assert!(read_html("b.html", &unclosed).is_ok());
+    }
+
+    #[test]
+    fn ordinary_pages_are_shallow() {
+        let page = "<html><body><div><ul><li>a<li>b</ul><p>x<p>y<br><img src=x><table><tr><td>1<td>2</table></div></body></html>";
+        assert!(nesting_depth(page) < 8, "{}", nesting_depth(page));
+        assert_eq!(
+            nesting_depth("<!-- <div><div> --><script><div></script>"),
+            0
+        );
     }
 
     #[test]

@@ -11,6 +11,14 @@ use bordermap::{run_map, MapConfig, Pipeline};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `eprintln!` that never panics: a closed standard error (the reader of a
+/// pipe gone) must not turn a finished run into a crash.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Map news about the Iraq–Syria frontier: places, events, zones of control.
 #[derive(Parser, Debug)]
 #[command(name = "bordermap", version, about, long_about = None)]
@@ -248,7 +256,12 @@ fn main() -> ExitCode {
     // replace them by a rename once they are complete.
     let _ = ctrlc::set_handler(|| {
         bordermap::remove_temp_files();
-        eprintln!("bordermap: interrupted; the layers in place were left as they were");
+        // Not eprintln!: with standard error gone (its reader killed too) it
+        // would panic, and this thread would never get to exit.
+        let _ = writeln!(
+            std::io::stderr(),
+            "bordermap: interrupted; the layers in place were left as they were"
+        );
         std::process::exit(130);
     });
     match run(cli) {
@@ -257,7 +270,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("bordermap: {e:#}");
+            say!("bordermap: {e:#}");
             ExitCode::from(2)
         }
     }
@@ -283,7 +296,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let jsonl = format == "jsonl";
             let Some(out) = out.or_else(|| jsonl.then(PathBuf::new)) else {
-                eprintln!("bordermap: map needs --out DIR for the layers (or --format jsonl to write results to standard output)");
+                say!("bordermap: map needs --out DIR for the layers (or --format jsonl to write results to standard output)");
                 return Ok(ExitCode::from(2));
             };
             let pipeline = data.pipeline()?;
@@ -303,7 +316,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 run_map(&pipeline, &cfg)?
             };
             if !quiet {
-                eprintln!(
+                say!(
                     "bordermap: {} inputs, {} articles, {} mentions, {} events, {} skipped, {} errors → {}",
                     report.inputs,
                     report.articles,
@@ -316,8 +329,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             for p in report.skipped.iter().chain(&report.errors) {
                 match p.line {
-                    Some(l) => eprintln!("  {}:{l}: {}", p.path, p.reason),
-                    None => eprintln!("  {}: {}", p.path, p.reason),
+                    Some(l) => say!("  {}:{l}: {}", p.path, p.reason),
+                    None => say!("  {}: {}", p.path, p.reason),
                 }
             }
             Ok(if report.is_clean() {
@@ -339,7 +352,7 @@ fn gazetteer(cmd: GazetteerCmd) -> anyhow::Result<ExitCode> {
         GazetteerCmd::Search { name } => {
             let hits = g.lookup(&name);
             if hits.is_empty() {
-                eprintln!("bordermap: no place is called `{name}`; try another spelling");
+                say!("bordermap: no place is called `{name}`; try another spelling");
                 return Ok(ExitCode::from(1));
             }
             let mut out = std::io::stdout().lock();
@@ -440,11 +453,11 @@ fn query(a: QueryArgs) -> anyhow::Result<ExitCode> {
     let g = bordermap::Gazetteer::bundled()?;
     let q = spec.compile(g)?;
     for note in &q.notes {
-        eprintln!("bordermap: {note}");
+        say!("bordermap: {note}");
     }
     let layer = bordermap::Layer::open(&a.source)?;
     let selected = layer.select(&q, g);
-    eprintln!(
+    say!(
         "bordermap: {} of {} events match",
         selected.len(),
         layer.len()

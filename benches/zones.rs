@@ -1,4 +1,4 @@
-//! Point-in-zone lookups per second on one core: the R-tree index with the
+//! Point-in-zone lookups per second on one core: the per-epoch R-tree with the
 //! banded point test (`bordermap::Banded`) against a
 //! naive scan with geo's `contains` over every zone polygon.
 //!
@@ -47,7 +47,7 @@ fn main() {
     );
     println!("zones: {}", zs.zones().len());
     println!(
-        "indexed (R-tree + banded test): {:>10.0} lookups/s",
+        "indexed (epoch R-tree + banded):  {:>10.0} lookups/s",
         indexed
     );
     println!("naive scan over all zones:     {:>10.0} lookups/s", naive);

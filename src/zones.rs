@@ -3,7 +3,8 @@
 //! Zones are time-versioned polygons (`gazetteer/zones.geojson`, built by
 //! `tools/build_zones.py`), each with a controller code, a validity interval
 //! `[valid_from, valid_to)` and a confidence. Lookups go through an R-tree of
-//! the zones' bounding boxes, then the exact point-in-polygon test. Town-level
+//! the bounding boxes of the zones in force in the date's epoch, then a
+//! point-in-polygon test on the polygon's edges banded by latitude. Town-level
 //! facts (`gazetteer/control_points.csv`) override the polygons within a
 //! small radius of a town on the dates they cover.
 
@@ -143,6 +144,9 @@ pub struct ZoneSet {
     /// Each zone's polygon prepared for point tests, by zone index.
     banded: Vec<Banded>,
     index: RTree<Entry>,
+    /// One R-tree per epoch (see [`ZoneSet::epoch`]) of the zones in force
+    /// in it: a point lookup meets only the zones of its date.
+    by_epoch: Vec<RTree<Entry>>,
     points: Vec<ControlPoint>,
     overlays: Vec<Overlay>,
     /// Every `valid_from` and `valid_to`, sorted: where the zones change.
@@ -183,7 +187,7 @@ impl ZoneSet {
 
     /// Indexes zones and town facts.
     pub fn new(zones: Vec<Zone>, points: Vec<ControlPoint>) -> ZoneSet {
-        let entries = zones
+        let entries: Vec<Entry> = zones
             .iter()
             .enumerate()
             .filter_map(|(i, z)| {
@@ -205,10 +209,28 @@ impl ZoneSet {
             .collect();
         boundaries.sort();
         boundaries.dedup();
+        // Epoch k runs from boundaries[k - 1] (or the start of time) up to
+        // boundaries[k]; its first day stands for all of it.
+        let by_epoch = (0..=boundaries.len())
+            .map(|k| {
+                let day = match k {
+                    0 => NaiveDate::MIN,
+                    k => boundaries[k - 1],
+                };
+                RTree::bulk_load(
+                    entries
+                        .iter()
+                        .filter(|e: &&Entry| zones[e.data].in_force(day))
+                        .cloned()
+                        .collect(),
+                )
+            })
+            .collect();
         ZoneSet {
             banded: zones.iter().map(|z| Banded::new(&z.geometry)).collect(),
             zones,
             index: RTree::bulk_load(entries),
+            by_epoch,
             points,
             overlays: Vec::new(),
             boundaries,
@@ -240,8 +262,8 @@ impl ZoneSet {
                 i,
             )
         };
-        self.index
-            .locate_all_at_point(&[lon, lat])
+        let tree = self.by_epoch.get(self.epoch(date))?;
+        tree.locate_all_at_point(&[lon, lat])
             .map(|e| e.data)
             .filter(|&i| self.zones[i].in_force(date) && self.banded[i].contains(lon, lat))
             .min_by_key(|&i| rank(i))

@@ -842,7 +842,7 @@ pub(crate) fn extract_events_folded(
 ) -> Vec<Event> {
     let actors = lex.actors.hits(folded);
     let negations = lex.negations.hits(folded);
-    let doc = Doc {
+    let mut doc = Doc {
         article,
         chars: article.text.chars().collect(),
         mentions,
@@ -866,7 +866,6 @@ pub(crate) fn extract_events_folded(
         locatable: Vec::new(),
         focus: std::cell::OnceCell::new(),
     };
-    let mut doc = doc;
     doc.locatable = (0..mentions.len()).map(|m| doc.may_locate_at(m)).collect();
     let mut seen = HashSet::new();
     let mut out: Vec<Event> = Vec::new();

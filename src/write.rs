@@ -524,58 +524,67 @@ fn overlay_features(dates: &BTreeSet<chrono::NaiveDate>, pipeline: &Pipeline) ->
 
 /// An overlay as a feature: the contract's properties first, then any others.
 pub fn overlay_feature(o: &crate::zones::Overlay) -> Feature {
-    let mut props = Map::new();
-    for key in [
-        "zone_id",
-        "presence",
-        "presence_name",
-        "presence_ar",
-        "valid_from",
-        "valid_to",
-        "confidence",
-        "source",
-    ] {
-        props.insert(
-            key.into(),
-            o.properties.get(key).cloned().unwrap_or(Value::Null),
-        );
-    }
-    props.insert("zone_id".into(), o.zone_id.clone().into());
-    props.insert("presence".into(), o.presence.clone().into());
-    for (k, v) in &o.properties {
-        if !props.contains_key(k) {
-            props.insert(k.clone(), v.clone());
-        }
-    }
-    feature(multipolygon_value(&o.geometry), props)
+    dated_polygon_feature(
+        &[
+            "zone_id",
+            "presence",
+            "presence_name",
+            "presence_ar",
+            "valid_from",
+            "valid_to",
+            "confidence",
+            "source",
+        ],
+        [("zone_id", &o.zone_id), ("presence", &o.presence)],
+        &o.properties,
+        &o.geometry,
+    )
 }
 
 /// A zone as a feature: its properties as given, geometry oriented and rounded.
 pub fn zone_feature(z: &crate::zones::Zone) -> Feature {
+    dated_polygon_feature(
+        &[
+            "zone_id",
+            "controller",
+            "controller_name",
+            "controller_ar",
+            "valid_from",
+            "valid_to",
+            "confidence",
+            "source",
+        ],
+        [("zone_id", &z.zone_id), ("controller", &z.controller)],
+        &z.properties,
+        &z.geometry,
+    )
+}
+
+/// A zone or overlay feature: the contract's `keys` in order (null where
+/// missing), the parsed id and code over the source's, then every other
+/// source property.
+fn dated_polygon_feature(
+    keys: &[&str],
+    parsed: [(&str, &String); 2],
+    source: &Map<String, Value>,
+    geometry: &MultiPolygon<f64>,
+) -> Feature {
     let mut props = Map::new();
-    for key in [
-        "zone_id",
-        "controller",
-        "controller_name",
-        "controller_ar",
-        "valid_from",
-        "valid_to",
-        "confidence",
-        "source",
-    ] {
+    for key in keys {
         props.insert(
-            key.into(),
-            z.properties.get(key).cloned().unwrap_or(Value::Null),
+            (*key).into(),
+            source.get(*key).cloned().unwrap_or(Value::Null),
         );
     }
-    props.insert("zone_id".into(), z.zone_id.clone().into());
-    props.insert("controller".into(), z.controller.clone().into());
-    for (k, v) in &z.properties {
+    for (k, v) in parsed {
+        props.insert(k.into(), v.clone().into());
+    }
+    for (k, v) in source {
         if !props.contains_key(k) {
             props.insert(k.clone(), v.clone());
         }
     }
-    feature(multipolygon_value(&z.geometry), props)
+    feature(multipolygon_value(geometry), props)
 }
 
 /// RFC 7946 polygon: exterior counter-clockwise, holes clockwise, 6 decimals.

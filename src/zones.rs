@@ -83,8 +83,13 @@ pub struct Zone {
 impl Zone {
     /// True when the zone is in force on `date`.
     pub fn in_force(&self, date: NaiveDate) -> bool {
-        self.valid_from <= date && self.valid_to.is_none_or(|t| date < t)
+        in_interval(self.valid_from, self.valid_to, date)
     }
+}
+
+/// `date` in `[from, to)`, `to` open when `None`.
+fn in_interval(from: NaiveDate, to: Option<NaiveDate>, date: NaiveDate) -> bool {
+    from <= date && to.is_none_or(|t| date < t)
 }
 
 /// Presence that does not change who holds the ground (a US base, Iran-backed
@@ -106,7 +111,7 @@ pub struct Overlay {
 impl Overlay {
     /// True when the overlay is in force on `date`.
     pub fn in_force(&self, date: NaiveDate) -> bool {
-        self.valid_from <= date && self.valid_to.is_none_or(|t| date < t)
+        in_interval(self.valid_from, self.valid_to, date)
     }
 }
 
@@ -263,9 +268,10 @@ impl ZoneSet {
             )
         };
         let tree = self.by_epoch.get(self.epoch(date))?;
+        // Every zone of the epoch's tree is in force on every day of it.
         tree.locate_all_at_point(&[lon, lat])
             .map(|e| e.data)
-            .filter(|&i| self.zones[i].in_force(date) && self.banded[i].contains(lon, lat))
+            .filter(|&i| self.banded[i].contains(lon, lat))
             .min_by_key(|&i| rank(i))
     }
 
@@ -282,7 +288,7 @@ impl ZoneSet {
         let fact = self
             .points
             .iter()
-            .filter(|p| p.valid_from <= date && p.valid_to.is_none_or(|t| date < t))
+            .filter(|p| in_interval(p.valid_from, p.valid_to, date))
             .filter(|p| haversine_km((lon, lat), (p.lon, p.lat)) <= p.radius_km)
             .max_by(|a, b| {
                 a.valid_from

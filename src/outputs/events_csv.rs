@@ -8,9 +8,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use serde_json::Value;
-
-use super::{each_feature, props, text};
+use super::each_feature;
+use super::feature::Feature;
 use crate::error::{Error, Result};
 use crate::write::write_atomic;
 
@@ -81,7 +80,7 @@ pub fn write_events_csv(dir: &Path) -> Result<()> {
             .from_writer(w);
         out.write_record(CSV_COLUMNS)?;
         let read = each_feature(dir, "events", |f| {
-            write_row(&mut out, &f).map_err(|e| Error::io(&path, e))
+            write_row(&mut out, f).map_err(|e| Error::io(&path, e))
         });
         if let Err(e) = read {
             failure = Some(e);
@@ -93,7 +92,7 @@ pub fn write_events_csv(dir: &Path) -> Result<()> {
 }
 
 #[cfg(test)]
-fn write_rows(w: &mut dyn Write, events: &[Value]) -> std::io::Result<()> {
+fn write_rows(w: &mut dyn Write, events: &[Feature]) -> std::io::Result<()> {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(w);
@@ -104,44 +103,39 @@ fn write_rows(w: &mut dyn Write, events: &[Value]) -> std::io::Result<()> {
     out.flush()
 }
 
-fn write_row<W: Write>(out: &mut csv::Writer<W>, f: &Value) -> std::io::Result<()> {
-    let p = props(f);
-    let coords = f
-        .pointer("/geometry/coordinates")
-        .and_then(Value::as_array)
-        .map(|c| c.iter().filter_map(Value::as_f64).collect::<Vec<_>>())
-        .unwrap_or_default();
-    let (lon, lat) = match coords.as_slice() {
-        [lon, lat, ..] => (lon.to_string(), lat.to_string()),
-        _ => (String::new(), String::new()),
-    };
-    let actors = text(p, "actors");
+fn write_row<W: Write>(out: &mut csv::Writer<W>, f: &Feature) -> std::io::Result<()> {
+    let (lon, lat) = f
+        .point()
+        .map_or((String::new(), String::new()), |(lon, lat)| {
+            (lon.to_string(), lat.to_string())
+        });
+    let actors = f.text("actors");
     let mut actors = actors.split("; ").map(str::trim).filter(|a| !a.is_empty());
-    let actor1 = actors.next().unwrap_or_default().to_string();
-    let actor2 = actors.next().unwrap_or_default().to_string();
-    let country = text(p, "country");
+    let actor1 = actors.next().unwrap_or_default();
+    let actor2 = actors.next().unwrap_or_default();
+    let date_precision = f.text("date_precision");
     out.write_record([
-        text(p, "event_id"),
-        text(p, "date"),
-        time_precision(&text(p, "date_precision")).to_string(),
-        text(p, "event_type"),
-        text(p, "sub_event_type"),
+        &*f.text("event_id"),
+        &f.text("date"),
+        time_precision(&date_precision),
+        &f.text("event_type"),
+        &f.text("sub_event_type"),
         actor1,
         actor2,
-        country_name(&country).to_string(),
-        text(p, "admin1"),
-        text(p, "admin2"),
-        text(p, "admin3"),
-        text(p, "name_en"),
-        lat,
-        lon,
-        text(p, "geo_precision"),
-        text(p, "article"),
-        text(p, "text"),
-        text(p, "controller"),
-        text(p, "border_km"),
-        text(p, "date_precision"),
-        text(p, "place_id"),
+        country_name(&f.text("country")),
+        &f.text("admin1"),
+        &f.text("admin2"),
+        &f.text("admin3"),
+        &f.text("name_en"),
+        &lat,
+        &lon,
+        &f.text("geo_precision"),
+        &f.text("article"),
+        &f.text("text"),
+        &f.text("controller"),
+        &f.text("border_km"),
+        &date_precision,
+        &f.text("place_id"),
     ])?;
     Ok(())
 }
@@ -160,13 +154,14 @@ mod tests {
 
     #[test]
     fn rows_quote_commas_and_keep_arabic() {
-        let f: Value = serde_json::json!({"type":"Feature",
+        let line = serde_json::json!({"type":"Feature",
             "geometry":{"type":"Point","coordinates":[40.9,34.45]},
             "properties":{"event_id":"ev-1","date":"2021-06-01","date_precision":"day",
               "actors":"SDF; ISIS; Asayish","country":"SY","name_en":"Abu Kamal",
-              "text":"قصف، على البوكمال, \"x\"","geo_precision":1,"border_km":3.2}});
+              "text":"قصف، على البوكمال, \"x\"","geo_precision":1,"border_km":3.2}})
+        .to_string();
         let mut buf = Vec::new();
-        write_rows(&mut buf, &[f]).unwrap();
+        write_rows(&mut buf, &[serde_json::from_str(&line).unwrap()]).unwrap();
         let mut r = csv::Reader::from_reader(buf.as_slice());
         let rec = r.records().next().unwrap().unwrap();
         assert_eq!(&rec[0], "ev-1");

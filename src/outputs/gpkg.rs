@@ -17,10 +17,12 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params_from_iter, types::Value as Sql, Connection};
+use rusqlite::types::{ToSqlOutput, Value as Sql, ValueRef};
+use rusqlite::{params_from_iter, Connection};
 use serde_json::Value;
 
-use super::{each_feature, props, LAYERS};
+use super::feature::{Feature, Prop};
+use super::{each_feature, LAYERS};
 use crate::error::{Error, Result};
 
 /// `GPKG` as a big-endian 32-bit integer.
@@ -132,13 +134,13 @@ impl Col {
         }
     }
 
-    fn widen(self, v: &Value) -> Col {
+    fn widen(self, v: &Prop) -> Col {
         let this = match v {
-            Value::Null => return self,
-            Value::Bool(_) => Col::Boolean,
-            Value::Number(n) if n.is_i64() || n.is_u64() => Col::Integer,
-            Value::Number(_) => Col::Real,
-            Value::String(s) if is_date(s) => Col::Date,
+            Prop::Null => return self,
+            Prop::Bool(_) => Col::Boolean,
+            Prop::Int(_) => Col::Integer,
+            Prop::Real(_) => Col::Real,
+            Prop::Str(s) if is_date(s) => Col::Date,
             _ => Col::Text,
         };
         match (self, this) {
@@ -176,8 +178,8 @@ fn quote(ident: &str) -> String {
 }
 
 /// The geometry type a table declares, widened by one more feature's type.
-fn widen_geometry(t: Option<&'static str>, f: &Value) -> Option<&'static str> {
-    let g = match f.pointer("/geometry/type").and_then(Value::as_str) {
+fn widen_geometry(t: Option<&'static str>, f: &Feature) -> Option<&'static str> {
+    let g = match f.geometry().as_ref().map(|g| &*g.kind) {
         Some("Point") => "POINT",
         Some("MultiPoint") => "MULTIPOINT",
         Some("LineString" | "MultiLineString") => "MULTILINESTRING",
@@ -227,13 +229,13 @@ fn write_table(
     let mut cols: Vec<(String, String, Col)> = Vec::new();
     let mut gtype = None;
     each_feature(dir, name, |f| {
-        for (k, v) in props(&f) {
-            match cols.iter_mut().find(|c| c.0 == *k) {
-                Some(c) => c.2 = c.2.widen(v),
-                None => cols.push((k.clone(), column_name(k), Col::Unknown.widen(v))),
+        for (k, v) in f.props() {
+            match cols.iter_mut().find(|c| c.0 == k) {
+                Some(c) => c.2 = c.2.widen(&v),
+                None => cols.push((k.to_string(), column_name(k), Col::Unknown.widen(&v))),
             }
         }
-        gtype = widen_geometry(gtype, &f);
+        gtype = widen_geometry(gtype, f);
         Ok(())
     })?;
     let gtype = gtype.unwrap_or("GEOMETRY");
@@ -262,22 +264,34 @@ fn write_table(
     let mut fid = 0i64;
     each_feature(dir, name, |f| {
         fid += 1;
-        let geom = f.get("geometry").and_then(|g| encode(g, gtype));
-        let mut row: Vec<Sql> = Vec::with_capacity(cols.len() + 2);
-        row.push(Sql::Integer(fid));
+        let geom = encode_feature(f, gtype);
+        let mut row: Vec<ToSqlOutput> = Vec::with_capacity(cols.len() + 2);
+        row.push(ToSqlOutput::Owned(Sql::Integer(fid)));
         let bbox = match geom {
             Some((blob, bbox)) => {
-                row.push(Sql::Blob(blob));
+                row.push(ToSqlOutput::Owned(Sql::Blob(blob)));
                 bbox
             }
             None => {
-                row.push(Sql::Null);
+                row.push(ToSqlOutput::Owned(Sql::Null));
                 None
             }
         };
-        let p = props(&f);
+        // Properties are nearly always in column order: look from just
+        // after the last one found.
+        let props: Vec<(&str, Prop)> = f.props().collect();
+        let mut next = 0;
         for (key, _, t) in &cols {
-            row.push(sql_value(p.get(key), *t));
+            let found = (next..props.len())
+                .chain(0..next)
+                .find(|&i| props[i].0 == key);
+            row.push(match found {
+                Some(i) => {
+                    next = i + 1;
+                    sql_value(&props[i].1, *t)
+                }
+                None => ToSqlOutput::Owned(Sql::Null),
+            });
         }
         insert.execute(params_from_iter(row)).map_err(err)?;
         if let Some(b) = bbox {
@@ -321,17 +335,21 @@ fn register(
     db.execute_batch(&rtree_triggers(name, "geom", "fid"))
 }
 
-fn sql_value(v: Option<&Value>, t: Col) -> Sql {
-    match v {
-        None | Some(Value::Null) => Sql::Null,
-        Some(Value::Bool(b)) if t == Col::Boolean => Sql::Integer(i64::from(*b)),
-        Some(Value::Number(n)) if t == Col::Integer => n
-            .as_i64()
-            .map_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)), Sql::Integer),
-        Some(Value::Number(n)) if t == Col::Real => Sql::Real(n.as_f64().unwrap_or(0.0)),
-        Some(Value::String(s)) => Sql::Text(s.clone()),
-        Some(other) => Sql::Text(other.to_string()),
-    }
+/// A property as the SQL value of a column of type `t`; text is borrowed.
+fn sql_value<'p>(v: &'p Prop, t: Col) -> ToSqlOutput<'p> {
+    let owned = match (v, t) {
+        (Prop::Str(s), _) => return ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        (Prop::Other(raw), _) => return ToSqlOutput::Borrowed(ValueRef::Text(raw.as_bytes())),
+        (Prop::Null, _) => Sql::Null,
+        (Prop::Bool(b), Col::Boolean) => Sql::Integer(i64::from(*b)),
+        (Prop::Int(i), Col::Integer) => Sql::Integer(*i),
+        (Prop::Int(i), Col::Real) => Sql::Real(*i as f64),
+        (Prop::Real(x), Col::Integer | Col::Real) => Sql::Real(*x),
+        (Prop::Bool(b), _) => Sql::Text(b.to_string()),
+        (Prop::Int(i), _) => Sql::Text(i.to_string()),
+        (Prop::Real(x), _) => Sql::Text(serde_json::to_string(x).unwrap_or_default()),
+    };
+    ToSqlOutput::Owned(owned)
 }
 
 /// The GPKG 1.2 R-tree triggers (the form GDAL writes), keeping the index
@@ -349,6 +367,23 @@ CREATE TRIGGER \"{r}_update3\" AFTER UPDATE ON \"{t}\" WHEN OLD.\"{i}\" != NEW.\
 CREATE TRIGGER \"{r}_update4\" AFTER UPDATE ON \"{t}\" WHEN OLD.\"{i}\" != NEW.\"{i}\" AND (NEW.\"{c}\" ISNULL OR ST_IsEmpty(NEW.\"{c}\")) BEGIN DELETE FROM \"{r}\" WHERE id IN (OLD.\"{i}\", NEW.\"{i}\"); END;
 CREATE TRIGGER \"{r}_delete\" AFTER DELETE ON \"{t}\" WHEN old.\"{c}\" NOT NULL BEGIN DELETE FROM \"{r}\" WHERE id = OLD.\"{i}\"; END;"
     )
+}
+
+/// A feature's geometry as a GeoPackage blob, as [`encode`]; a point (every
+/// event and mention) is read without building a JSON tree.
+fn encode_feature(f: &Feature, gtype: &str) -> Option<(Vec<u8>, Option<[f64; 4]>)> {
+    if gtype == "POINT" {
+        let (x, y) = f.point()?;
+        let mut blob = Vec::with_capacity(8 + 21);
+        blob.extend_from_slice(b"GP\x00\x01");
+        blob.extend_from_slice(&4326i32.to_le_bytes());
+        blob.push(1);
+        blob.extend_from_slice(&1u32.to_le_bytes());
+        blob.extend_from_slice(&x.to_le_bytes());
+        blob.extend_from_slice(&y.to_le_bytes());
+        return Some((blob, Some([x, y, x, y])));
+    }
+    encode(&f.geometry_value()?, gtype)
 }
 
 /// A GeoJSON geometry as a GeoPackage blob for a table of type `gtype`, and
@@ -491,12 +526,23 @@ mod tests {
 
     #[test]
     fn column_types_widen() {
-        let t = [serde_json::json!(1), serde_json::json!(2.5)]
+        let t = [Prop::Int(1), Prop::Real(2.5)]
             .iter()
             .fold(Col::Unknown, |c, v| c.widen(v));
         assert_eq!(t, Col::Real);
-        assert_eq!(Col::Unknown.widen(&"2021-06-01".into()), Col::Date);
-        assert_eq!(Col::Date.widen(&"June".into()), Col::Text);
-        assert_eq!(Col::Integer.widen(&Value::Null), Col::Integer);
+        assert_eq!(
+            Col::Unknown.widen(&Prop::Str("2021-06-01".into())),
+            Col::Date
+        );
+        assert_eq!(Col::Date.widen(&Prop::Str("June".into())), Col::Text);
+        assert_eq!(Col::Integer.widen(&Prop::Null), Col::Integer);
+    }
+
+    #[test]
+    fn point_fast_path_matches_the_general_encoder() {
+        let line = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[40.5,34.25]},"properties":{}}"#;
+        let f: Feature = serde_json::from_str(line).unwrap();
+        let g = serde_json::json!({"type":"Point","coordinates":[40.5,34.25]});
+        assert_eq!(encode_feature(&f, "POINT"), encode(&g, "POINT"));
     }
 }

@@ -14,16 +14,16 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value};
-
 use crate::error::{Error, Result};
 
 mod events_csv;
+mod feature;
 mod gpkg;
 mod html;
 mod qml;
 
 pub use events_csv::write_events_csv;
+use feature::{Collection, Feature};
 pub use gpkg::write_gpkg;
 pub use html::write_map_html;
 pub use qml::write_qml;
@@ -100,11 +100,18 @@ impl OutputSet {
 
 /// Writes every extra output (`events.csv`, the `.qml` styles, `map.html`,
 /// `bordermap.gpkg`) next to the GeoJSON layers already in `dir`.
+/// The GeoPackage, the slowest, is written on one core while the others are
+/// written on another.
 pub fn write_extras(dir: &Path) -> Result<()> {
-    write_events_csv(dir)?;
-    write_qml(dir)?;
-    write_map_html(dir)?;
-    write_gpkg(dir)
+    let (rest, gpkg) = rayon::join(
+        || {
+            write_events_csv(dir)?;
+            write_qml(dir)?;
+            write_map_html(dir)
+        },
+        || write_gpkg(dir),
+    );
+    rest.and(gpkg)
 }
 
 /// The names of the GeoJSON layers, in the order they are written.
@@ -112,43 +119,40 @@ pub const LAYERS: [&str; 6] = [
     "events", "mentions", "places", "zones", "overlays", "border",
 ];
 
-/// The features of `dir/NAME.geojson`.
-pub(crate) fn read_layer(dir: &Path, name: &str) -> Result<Vec<Value>> {
-    let path = dir.join(format!("{name}.geojson"));
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let mut doc: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| Error::Data(format!("{}: not GeoJSON: {e}", path.display())))?;
-    match doc.get_mut("features").map(Value::take) {
-        Some(Value::Array(f)) => Ok(f),
-        _ => Err(Error::Data(format!(
-            "{}: not a FeatureCollection (no `features` array)",
-            path.display()
-        ))),
-    }
-}
-
 /// The first line of a layer written by bordermap: one feature per line follows.
 const ONE_PER_LINE: &str = r#"{"type":"FeatureCollection","features":["#;
 
 /// Calls `f` on every feature of `dir/NAME.geojson`, in order. A layer
 /// written by bordermap (one feature per line) is streamed, so memory stays
 /// bounded by one feature whatever the size of the layer; any other
-/// FeatureCollection is parsed whole.
+/// FeatureCollection is read whole.
 pub(crate) fn each_feature(
     dir: &Path,
     name: &str,
-    mut f: impl FnMut(Value) -> Result<()>,
+    mut f: impl FnMut(&Feature<'_>) -> Result<()>,
 ) -> Result<()> {
     use std::io::BufRead;
     let path = dir.join(format!("{name}.geojson"));
     let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-    let mut lines = std::io::BufReader::new(file).lines();
-    let first = lines.next().transpose().map_err(|e| Error::io(&path, e))?;
-    if first.as_deref().map(str::trim_end) != Some(ONE_PER_LINE) {
-        return read_layer(dir, name)?.into_iter().try_for_each(f);
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut line = String::new();
+    reader
+        .read_line(&mut line)
+        .map_err(|e| Error::io(&path, e))?;
+    if line.trim_end() != ONE_PER_LINE {
+        return each_feature_whole(&path, f);
     }
-    for (i, line) in lines.enumerate() {
-        let line = line.map_err(|e| Error::io(&path, e))?;
+    let mut n = 1;
+    loop {
+        line.clear();
+        n += 1;
+        if reader
+            .read_line(&mut line)
+            .map_err(|e| Error::io(&path, e))?
+            == 0
+        {
+            break;
+        }
         let t = line.trim_end();
         let t = t.strip_suffix(',').unwrap_or(t);
         if t.is_empty() {
@@ -157,14 +161,13 @@ pub(crate) fn each_feature(
         if t == "]}" {
             return Ok(());
         }
-        let v = serde_json::from_str(t).map_err(|e| {
+        let feature: Feature = serde_json::from_str(t).map_err(|e| {
             Error::Data(format!(
-                "{}:{}: not a GeoJSON feature: {e}",
-                path.display(),
-                i + 2
+                "{}:{n}: not a GeoJSON feature: {e}",
+                path.display()
             ))
         })?;
-        f(v)?;
+        f(&feature)?;
     }
     Err(Error::Data(format!(
         "{}: the FeatureCollection is cut short (no closing `]}}`)",
@@ -172,23 +175,22 @@ pub(crate) fn each_feature(
     )))
 }
 
-/// The properties object of a feature (empty when missing).
-pub(crate) fn props(feature: &Value) -> &Map<String, Value> {
-    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    feature
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
-}
-
-/// A property as display text: strings as they are, numbers and booleans
-/// written out, null or missing as empty.
-pub(crate) fn text(p: &Map<String, Value>, key: &str) -> String {
-    match p.get(key) {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
+/// [`each_feature`] for a FeatureCollection in any other layout.
+fn each_feature_whole(path: &Path, mut f: impl FnMut(&Feature<'_>) -> Result<()>) -> Result<()> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let not_geojson =
+        |e: serde_json::Error| Error::Data(format!("{}: not GeoJSON: {e}", path.display()));
+    let doc: Collection = serde_json::from_str(&text).map_err(not_geojson)?;
+    let Some(features) = doc.features else {
+        return Err(Error::Data(format!(
+            "{}: not a FeatureCollection (no `features` array)",
+            path.display()
+        )));
+    };
+    for raw in features {
+        f(&serde_json::from_str(raw.get()).map_err(not_geojson)?)?;
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -198,7 +200,7 @@ mod tests {
     fn ids(dir: &Path) -> Result<Vec<String>> {
         let mut out = Vec::new();
         each_feature(dir, "events", |f| {
-            out.push(text(props(&f), "event_id"));
+            out.push(f.text("event_id").into_owned());
             Ok(())
         })?;
         Ok(out)

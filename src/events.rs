@@ -169,8 +169,11 @@ impl PhraseSet {
                 pats.push((i, true));
             }
         }
+        // A full DFA: a few hundred phrases make a small one, and it scans
+        // every article three times (triggers, negations, actors).
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&strings)
             .map_err(|e| LexiconError::Build {
                 file: file.to_string(),

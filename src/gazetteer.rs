@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use geo::{MultiLineString, MultiPolygon};
 
 use crate::error::{Error, Result};
-use crate::geometry;
+use crate::geometry::{self, Banded};
 use crate::model::Kind;
 
 const PLACES_TSV: &str = include_str!("../gazetteer/places.tsv");
@@ -93,8 +93,9 @@ pub struct Gazetteer {
     by_id: HashMap<String, u32>,
     areas_src: Option<String>,
     areas: OnceLock<HashMap<u32, MultiPolygon<f64>>>,
-    /// Bounding boxes of the areas, to reject most point-in-area tests cheaply.
-    area_boxes: OnceLock<HashMap<u32, geo::Rect<f64>>>,
+    /// Every area's polygon as a banded edge index, by place number: the
+    /// resolver tests many points against governorates and districts.
+    area_index: OnceLock<Vec<Option<Banded>>>,
     /// Folded name → places, for [`Gazetteer::lookup`].
     by_name: OnceLock<HashMap<String, Vec<u32>>>,
     /// Folded English names and admin names as small numbers, for
@@ -151,7 +152,7 @@ impl Gazetteer {
             by_id,
             areas_src: areas_geojson.map(str::to_string),
             areas: OnceLock::new(),
-            area_boxes: OnceLock::new(),
+            area_index: OnceLock::new(),
             by_name: OnceLock::new(),
             admin_keys: OnceLock::new(),
             border,
@@ -215,17 +216,15 @@ impl Gazetteer {
     /// True when the (lon, lat) point lies in the area's polygon; false when
     /// the place has none. A bounding-box test goes first.
     pub fn area_contains(&self, idx: u32, lon: f64, lat: f64) -> bool {
-        use geo::{BoundingRect, Contains};
-        let boxes = self.area_boxes.get_or_init(|| {
+        let index = self.area_index.get_or_init(|| {
             (0..self.places.len() as u32)
-                .filter_map(|i| Some((i, self.area(i)?.bounding_rect()?)))
+                .map(|i| self.area(i).map(Banded::new))
                 .collect()
         });
-        let Some(bbox) = boxes.get(&idx) else {
-            return false;
-        };
-        let pt = geo::Point::new(lon, lat);
-        bbox.contains(&pt) && self.area(idx).is_some_and(|a| a.contains(&pt))
+        index
+            .get(idx as usize)
+            .and_then(Option::as_ref)
+            .is_some_and(|b| b.contains(lon, lat))
     }
 
     /// The polygon of an area place, when the gazetteer has one.

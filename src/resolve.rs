@@ -635,8 +635,6 @@ struct Evidence {
     score: f32,
     /// A cue of its kind, a containing area, or a resolved place within 40 km.
     strong: bool,
-    /// Inside an area that another name of the article may mean.
-    weak: bool,
 }
 
 /// Evidence beyond priors for candidate `p` of span `i`.
@@ -707,7 +705,14 @@ fn evidence(
     {
         score += 0.15;
     }
-    let weak = !p.kind.is_area()
+    Evidence { score, strong }
+}
+
+/// Whether `pi` lies inside an area that another name of the article may
+/// mean: weak evidence, asked for only for small villages (it tests every
+/// candidate area of the article, so it is not computed for every place).
+fn weakly_placed(i: usize, pi: u32, cands: &[Vec<u32>], gaz: &Gazetteer) -> bool {
+    !gaz.place(pi).kind.is_area()
         && cands.iter().enumerate().any(|(j, cs)| {
             j != i
                 && cs.iter().any(|&a| {
@@ -716,12 +721,7 @@ fn evidence(
                         Kind::Governorate | Kind::District | Kind::Subdistrict
                     ) && inside(pi, a, gaz)
                 })
-        });
-    Evidence {
-        score,
-        strong,
-        weak,
-    }
+        })
 }
 
 fn choose(
@@ -759,7 +759,9 @@ fn choose(
                     Kind::Village | Kind::Town | Kind::Subdistrict | Kind::District
                 );
             if ((needs_context(p, &ctx[i]) || bare_alias || ordinary) && !ev.strong)
-                || (is_small_village(p) && !ev.strong && (short || !ev.weak))
+                || (is_small_village(p)
+                    && !ev.strong
+                    && (short || !weakly_placed(i, c, cands, gaz)))
             {
                 return None;
             }

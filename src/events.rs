@@ -145,67 +145,81 @@ const BEFORE_WORD_AL: [&str; 11] = [
 /// Prefixes allowed before the fused form `لل…` of an ال phrase.
 const BEFORE_FUSED: [&str; 3] = ["", "و", "ف"];
 
-/// A set of phrases with one automaton over all their folded forms.
+/// A set of phrases (triggers, negations or actors); [`PhraseScan`] finds
+/// them.
 #[derive(Debug)]
 struct PhraseSet {
-    ac: AhoCorasick,
     phrases: Vec<Phrase>,
-    /// Automaton pattern → (phrase, is the fused `لل` form).
-    pats: Vec<(usize, bool)>,
     /// Whether the definite article may stand before a phrase without one.
     article_ok: bool,
 }
 
-impl PhraseSet {
-    fn new(phrases: Vec<Phrase>, article_ok: bool, file: &str) -> Result<PhraseSet, LexiconError> {
-        let mut strings = Vec::new();
-        let mut pats = Vec::new();
-        for (i, p) in phrases.iter().enumerate() {
-            strings.push(p.anchor.clone());
-            pats.push((i, false));
-            // ل + ال fuse to لل: للحدود holds الحدود without its alef.
-            if let Some(rest) = p.anchor.strip_prefix("ال").filter(|_| p.arabic) {
-                strings.push(format!("لل{rest}"));
-                pats.push((i, true));
+/// One automaton over the folded forms of every phrase of the three sets,
+/// so an article is scanned once, not once per set.
+#[derive(Debug)]
+struct PhraseScan {
+    ac: AhoCorasick,
+    /// Automaton pattern → every (set, phrase, is the fused `لل` form) it
+    /// stands for (one string may be a trigger and an actor).
+    pats: Vec<Vec<(usize, usize, bool)>>,
+}
+
+impl PhraseScan {
+    fn new(sets: [&PhraseSet; 3]) -> Result<PhraseScan, LexiconError> {
+        let mut strings: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut pats: Vec<Vec<(usize, usize, bool)>> = Vec::new();
+        let mut add = |s: String, what: (usize, usize, bool)| {
+            let n = *index.entry(s.clone()).or_insert_with(|| {
+                strings.push(s);
+                pats.push(Vec::new());
+                pats.len() - 1
+            });
+            pats[n].push(what);
+        };
+        for (set, ps) in sets.iter().enumerate() {
+            for (i, p) in ps.phrases.iter().enumerate() {
+                add(p.anchor.clone(), (set, i, false));
+                // ل + ال fuse to لل: للحدود holds الحدود without its alef.
+                if let Some(rest) = p.anchor.strip_prefix("ال").filter(|_| p.arabic) {
+                    add(format!("لل{rest}"), (set, i, true));
+                }
             }
         }
-        // A full DFA: a few hundred phrases make a small one, and it scans
-        // every article three times (triggers, negations, actors).
+        // A full DFA: the phrases make a small one, and it is the one scan
+        // of every article for triggers, negations and actors.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&strings)
             .map_err(|e| LexiconError::Build {
-                file: file.to_string(),
+                file: "triggers.tsv, actors.tsv".to_string(),
                 message: e.to_string(),
             })?;
-        Ok(PhraseSet {
-            ac,
-            phrases,
-            pats,
-            article_ok,
-        })
+        Ok(PhraseScan { ac, pats })
     }
 
-    /// Every phrase in `f`, longest first where they overlap, in text order.
-    fn hits(&self, f: &Folded) -> Vec<Hit> {
+    /// Every phrase of each set in `f`, longest first where they overlap,
+    /// in text order: `[triggers, negations, actors]`.
+    fn hits(&self, sets: [&PhraseSet; 3], f: &Folded) -> [Vec<Hit>; 3] {
         let text = f.as_str();
-        let mut all: Vec<Hit> = self
-            .ac
-            .find_overlapping_iter(text)
-            .filter_map(|m| {
-                let (pi, fused) = self.pats[m.pattern().as_usize()];
-                self.check(text, pi, fused, m.start(), m.end())
-            })
-            .map(|mut h| {
-                (h.start, h.end) = f.original_span(h.fstart, h.fend);
-                h
-            })
-            .collect();
-        longest_first(&mut all);
-        all
+        let mut out: [Vec<Hit>; 3] = Default::default();
+        for m in self.ac.find_overlapping_iter(text) {
+            for &(set, pi, fused) in &self.pats[m.pattern().as_usize()] {
+                if let Some(mut h) = sets[set].check(text, pi, fused, m.start(), m.end()) {
+                    (h.start, h.end) = f.original_span(h.fstart, h.fend);
+                    out[set].push(h);
+                }
+            }
+        }
+        for hits in &mut out {
+            longest_first(hits);
+        }
+        out
     }
+}
 
+impl PhraseSet {
     /// Checks word boundaries (clitics allowed) and the `… B` tail.
     fn check(&self, text: &str, pi: usize, fused: bool, s: usize, e: usize) -> Option<Hit> {
         let p = &self.phrases[pi];
@@ -360,6 +374,7 @@ pub struct EventLexicon {
     scopes: Vec<Scope>,
     actors: PhraseSet,
     actor_names: Vec<String>,
+    scan: PhraseScan,
 }
 
 /// The non-comment rows of a TSV: (1-based line number, cells).
@@ -514,14 +529,34 @@ impl EventLexicon {
     pub fn from_tsv(triggers: &str, actors: &str) -> Result<EventLexicon, LexiconError> {
         let t = parse_triggers(triggers)?;
         let (actor_phrases, actor_names) = parse_actors(actors)?;
+        let triggers = PhraseSet {
+            phrases: t.phrases,
+            article_ok: true,
+        };
+        let negations = PhraseSet {
+            phrases: t.neg_phrases,
+            article_ok: false,
+        };
+        let actors = PhraseSet {
+            phrases: actor_phrases,
+            article_ok: false,
+        };
+        let scan = PhraseScan::new([&triggers, &negations, &actors])?;
         Ok(EventLexicon {
-            triggers: PhraseSet::new(t.phrases, true, "triggers.tsv")?,
+            triggers,
             trigger_rows: t.rows,
-            negations: PhraseSet::new(t.neg_phrases, false, "triggers.tsv")?,
+            negations,
             scopes: t.scopes,
-            actors: PhraseSet::new(actor_phrases, false, "actors.tsv")?,
+            actors,
             actor_names,
+            scan,
         })
+    }
+
+    /// `[triggers, negations, actors]` found in `f`, from one scan.
+    fn hits(&self, f: &Folded) -> [Vec<Hit>; 3] {
+        self.scan
+            .hits([&self.triggers, &self.negations, &self.actors], f)
     }
 }
 
@@ -534,7 +569,8 @@ impl EventLexicon {
 pub fn find_actors(text: &str, lex: &EventLexicon) -> Vec<String> {
     let f = Folded::new(text);
     let mut out: Vec<String> = Vec::new();
-    for h in lex.actors.hits(&f) {
+    let [_, _, actors] = lex.hits(&f);
+    for h in actors {
         let name = &lex.actor_names[h.phrase];
         if !out.contains(name) {
             out.push(name.clone());
@@ -843,8 +879,7 @@ pub(crate) fn extract_events_folded(
     mentions: &[Mention],
     lex: &EventLexicon,
 ) -> Vec<Event> {
-    let actors = lex.actors.hits(folded);
-    let negations = lex.negations.hits(folded);
+    let [triggers, negations, actors] = lex.hits(folded);
     let mut doc = Doc {
         article,
         chars: article.text.chars().collect(),
@@ -853,9 +888,7 @@ pub(crate) fn extract_events_folded(
         sentences: split_sentences(&article.text),
         // A NOT_EVENT phrase has already taken the place of the trigger
         // inside it (longest first); now it goes too.
-        triggers: lex
-            .triggers
-            .hits(folded)
+        triggers: triggers
             .into_iter()
             .filter(|h| lex.trigger_rows[h.phrase].event_type != NOT_EVENT)
             .collect(),

@@ -9,6 +9,8 @@
 //! are accepted only with such evidence. One reading per name per article,
 //! unless a cue says otherwise.
 
+use std::collections::HashMap;
+
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, Place};
 use crate::geometry::haversine_km;
@@ -46,6 +48,10 @@ struct Cue {
 #[derive(Debug)]
 pub struct Resolver {
     cues: Vec<Cue>,
+    /// Cue numbers by the word a text must end (before cues) or start
+    /// (after cues) with for the cue to match, so that each name looks at
+    /// a handful of cues, not all of them.
+    cue_index: CueIndex,
     /// Ordinary words that are also place names, folded, with and without ال.
     ordinary: std::collections::HashSet<String>,
 }
@@ -104,7 +110,12 @@ impl Resolver {
                 .cmp(&a.folded.len())
                 .then(a.folded.cmp(&b.folded))
         });
-        Ok(Resolver { cues, ordinary })
+        let cue_index = CueIndex::new(&cues);
+        Ok(Resolver {
+            cues,
+            cue_index,
+            ordinary,
+        })
     }
 
     /// Resolves every span of one article to at most one place.
@@ -214,7 +225,11 @@ impl Resolver {
         let before = trim_end_punct(&hay[..s.fstart]);
         let after = trim_start_punct(&hay[s.fend..]);
         let mut found: Vec<&Cue> = Vec::new();
-        for cue in &self.cues {
+        for cue in self
+            .cue_index
+            .candidates(before, after)
+            .map(|i| &self.cues[i])
+        {
             let hit = if cue.before {
                 ends_with_word(before, &cue.folded)
             } else {
@@ -244,8 +259,9 @@ impl Resolver {
                 .map(trim_end_punct)
                 .unwrap_or(rest);
             for cue in self
-                .cues
-                .iter()
+                .cue_index
+                .candidates(rest, "")
+                .map(|i| &self.cues[i])
                 .filter(|c| c.before && c.effect != Effect::Kind)
             {
                 if ends_with_word(rest, &cue.folded)
@@ -304,6 +320,81 @@ fn trim_start_punct(s: &str) -> &str {
 
 /// `hay` ends with the word(s) `w`, possibly with a one- or two-letter clitic
 /// (`بمدينة`, `وبلدة`).
+/// Cue numbers by the last word of a before cue and the first word of an
+/// after cue; a cue that starts or ends with a non-word character (or is
+/// empty) is always tried.
+#[derive(Debug, Default)]
+struct CueIndex {
+    before: HashMap<String, Vec<usize>>,
+    after: HashMap<String, Vec<usize>>,
+    always: Vec<usize>,
+}
+
+impl CueIndex {
+    fn new(cues: &[Cue]) -> CueIndex {
+        let mut index = CueIndex::default();
+        for (i, c) in cues.iter().enumerate() {
+            // `last_word` is a suffix of the cue and `first_word` a prefix.
+            let key = if c.before {
+                last_word(&c.folded)
+            } else {
+                first_word(&c.folded)
+            };
+            match key {
+                Some(w) if c.before => index.before.entry(w.to_string()).or_default().push(i),
+                Some(w) => index.after.entry(w.to_string()).or_default().push(i),
+                None => index.always.push(i),
+            }
+        }
+        index
+    }
+
+    /// In cue order, the cues that may match between text that ends with
+    /// `before` and text that starts with `after`. A before cue matches only
+    /// when `before` ends with its last word, perhaps behind a clitic
+    /// (`وقرب`); an after cue only when `after` starts with its first word.
+    fn candidates(&self, before: &str, after: &str) -> impl Iterator<Item = usize> {
+        let mut out = self.always.clone();
+        if let Some(w) = last_word(before) {
+            let bare = ["وب", "ول", "و", "ب", "ل", "ف"]
+                .iter()
+                .filter_map(|c| w.strip_prefix(c));
+            for k in std::iter::once(w).chain(bare) {
+                out.extend(self.before.get(k).into_iter().flatten());
+            }
+        }
+        if let Some(w) = first_word(after) {
+            out.extend(self.after.get(w).into_iter().flatten());
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.into_iter()
+    }
+}
+
+/// Byte offset where the trailing run of word characters of `s` starts.
+fn word_start(s: &str) -> usize {
+    s.char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word_char(*c))
+        .last()
+        .map_or(s.len(), |(i, _)| i)
+}
+
+/// The trailing run of word characters, if any.
+fn last_word(s: &str) -> Option<&str> {
+    Some(&s[word_start(s)..]).filter(|w| !w.is_empty())
+}
+
+/// The leading run of word characters, if any.
+fn first_word(s: &str) -> Option<&str> {
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !is_word_char(*c))
+        .map_or(s.len(), |(i, _)| i);
+    Some(&s[..end]).filter(|w| !w.is_empty())
+}
+
 fn ends_with_word(hay: &str, w: &str) -> bool {
     let Some(rest) = hay.strip_suffix(w) else {
         return false;
@@ -824,5 +915,51 @@ fn one_reading_per_name(
         } else if chosen[i].is_none() {
             chosen[i] = best;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index never leaves out a cue that matches: every cue, alone or
+    /// behind a clitic, after other words or before them, is a candidate
+    /// where the brute-force test over all cues says it matches.
+    #[test]
+    fn cue_index_keeps_every_matching_cue() {
+        let r = Resolver::new().unwrap();
+        let mut tried = 0;
+        for (i, cue) in r.cues.iter().enumerate() {
+            let texts = if cue.before {
+                vec![
+                    format!("قال {}", cue.folded),
+                    format!("قال و{}", cue.folded),
+                    format!("x, {}", cue.folded),
+                ]
+            } else {
+                vec![format!("{} x", cue.folded), format!("{}، x", cue.folded)]
+            };
+            for t in texts {
+                let (before, after) = if cue.before {
+                    (t.as_str(), "")
+                } else {
+                    ("", t.as_str())
+                };
+                let matches = if cue.before {
+                    ends_with_word(before, &cue.folded)
+                } else {
+                    starts_with_word(after, &cue.folded)
+                };
+                if matches {
+                    tried += 1;
+                    assert!(
+                        r.cue_index.candidates(before, after).any(|c| c == i),
+                        "cue {:?} left out for {t:?}",
+                        cue.folded
+                    );
+                }
+            }
+        }
+        assert!(tried > r.cues.len(), "only {tried} matching texts");
     }
 }

@@ -234,15 +234,15 @@ impl Pipeline {
 
     /// Place mentions of one text, resolved (no zones, no events).
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
-        self.mentions_folded(text, &Folded::new(text))
+        let chars: Vec<char> = text.chars().collect();
+        self.mentions_folded(text, &chars, &Folded::new(text))
     }
 
-    fn mentions_folded(&self, text: &str, folded: &Folded) -> Vec<Mention> {
-        let original: Vec<char> = text.chars().collect();
-        let spans = self.tagger.tag(&original, folded);
+    fn mentions_folded(&self, text: &str, original: &[char], folded: &Folded) -> Vec<Mention> {
+        let spans = self.tagger.tag(original, folded);
         let mut mentions =
             self.resolver
-                .resolve(self.gazetteer, &self.tagger, folded, &original, &spans);
+                .resolve(self.gazetteer, &self.tagger, folded, original, &spans);
         // Names do not overlap one another: of those starting before a
         // coordinate ends, only the last can overlap it.
         let mut names: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
@@ -317,7 +317,8 @@ impl Pipeline {
     /// Runs every stage over one article.
     pub fn process(&self, article: &Article) -> ArticleResult {
         let folded = Folded::new(&article.text);
-        let mentions = self.mentions_folded(&article.text, &folded);
+        let chars: Vec<char> = article.text.chars().collect();
+        let mentions = self.mentions_folded(&article.text, &chars, &folded);
         // Events happen on the ground of the frontier: a foreign country named
         // in a sentence ("backed by Iran", "the US-led coalition") is an actor.
         let locatable: Vec<usize> = (0..mentions.len())
@@ -328,7 +329,6 @@ impl Pipeline {
         for e in &mut events {
             e.mention = locatable[e.mention];
         }
-        let chars: Vec<char> = article.text.chars().collect();
         let mention_records = mentions
             .iter()
             .map(|m| self.mention_record(article, m))

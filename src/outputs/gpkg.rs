@@ -17,7 +17,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::types::{ToSqlOutput, Value as Sql, ValueRef};
+use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, Connection};
 use serde_json::Value;
 
@@ -262,53 +262,99 @@ fn write_table(
         .map_err(err)?;
     let mut extent: Option<[f64; 4]> = None;
     let mut fid = 0i64;
-    each_feature(dir, name, |f| {
-        fid += 1;
-        let geom = encode_feature(f, gtype);
-        let mut row: Vec<ToSqlOutput> = Vec::with_capacity(cols.len() + 2);
-        row.push(ToSqlOutput::Owned(Sql::Integer(fid)));
-        let bbox = match geom {
-            Some((blob, bbox)) => {
-                row.push(ToSqlOutput::Owned(Sql::Blob(blob)));
-                bbox
-            }
-            None => {
-                row.push(ToSqlOutput::Owned(Sql::Null));
-                None
-            }
-        };
-        // Properties are nearly always in column order: look from just
-        // after the last one found.
-        let props: Vec<(&str, Prop)> = f.props().collect();
-        let mut next = 0;
-        for (key, _, t) in &cols {
-            let found = (next..props.len())
-                .chain(0..next)
-                .find(|&i| props[i].0 == key);
-            row.push(match found {
-                Some(i) => {
-                    next = i + 1;
-                    sql_value(&props[i].1, *t)
+    // Features are read and encoded on a second thread while this one
+    // writes them to SQLite: reading is about half the work.
+    let cols = &cols;
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(16);
+        let reader = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
+            each_feature(dir, name, |f| {
+                batch.push(encode_row(f, gtype, cols));
+                if batch.len() == ROWS_PER_BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(ROWS_PER_BATCH));
+                    // The writer stopped on an error of its own: stop too.
+                    if tx.send(full).is_err() {
+                        return Err(Error::Data(String::new()));
+                    }
                 }
-                None => ToSqlOutput::Owned(Sql::Null),
-            });
+                Ok(())
+            })?;
+            let _ = tx.send(batch);
+            Ok(())
+        });
+        let mut written = Ok(());
+        'rows: for batch in rx {
+            for row in batch {
+                fid += 1;
+                let values = std::iter::once(Sql::Integer(fid)).chain(row.values);
+                written = insert.execute(params_from_iter(values)).map(|_| ());
+                if let (Ok(()), Some(b)) = (&written, row.bbox) {
+                    written = index.execute((fid, b[0], b[2], b[1], b[3])).map(|_| ());
+                    extent = Some(match extent {
+                        None => b,
+                        Some(e) => [
+                            e[0].min(b[0]),
+                            e[1].min(b[1]),
+                            e[2].max(b[2]),
+                            e[3].max(b[3]),
+                        ],
+                    });
+                }
+                if written.is_err() {
+                    break 'rows;
+                }
+            }
         }
-        insert.execute(params_from_iter(row)).map_err(err)?;
-        if let Some(b) = bbox {
-            index.execute((fid, b[0], b[2], b[1], b[3])).map_err(err)?;
-            extent = Some(match extent {
-                None => b,
-                Some(e) => [
-                    e[0].min(b[0]),
-                    e[1].min(b[1]),
-                    e[2].max(b[2]),
-                    e[3].max(b[3]),
-                ],
-            });
-        }
-        Ok(())
+        // Dropping the receiver ends the reader at its next batch.
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(Error::Data(format!("{name}.geojson: reader thread failed"))));
+        written.map_err(err)?;
+        read
     })?;
     register(db, name, gtype, extent).map_err(err)
+}
+
+/// Rows sent from the reading thread to the writing one at a time.
+const ROWS_PER_BATCH: usize = 256;
+
+/// One feature ready for SQLite: geometry blob and property values in
+/// column order, and the geometry's bounding box.
+struct Row {
+    values: Vec<Sql>,
+    bbox: Option<[f64; 4]>,
+}
+
+fn encode_row(f: &Feature, gtype: &str, cols: &[(String, String, Col)]) -> Row {
+    let mut values = Vec::with_capacity(cols.len() + 1);
+    let bbox = match encode_feature(f, gtype) {
+        Some((blob, bbox)) => {
+            values.push(Sql::Blob(blob));
+            bbox
+        }
+        None => {
+            values.push(Sql::Null);
+            None
+        }
+    };
+    // Properties are nearly always in column order: look from just after
+    // the last one found.
+    let props: Vec<(&str, Prop)> = f.props().collect();
+    let mut next = 0;
+    for (key, _, t) in cols {
+        let found = (next..props.len())
+            .chain(0..next)
+            .find(|&i| props[i].0 == key);
+        values.push(match found {
+            Some(i) => {
+                next = i + 1;
+                sql_value(&props[i].1, *t)
+            }
+            None => Sql::Null,
+        });
+    }
+    Row { values, bbox }
 }
 
 /// The layer's rows in the GeoPackage tables, and its R-tree triggers.
@@ -335,21 +381,20 @@ fn register(
     db.execute_batch(&rtree_triggers(name, "geom", "fid"))
 }
 
-/// A property as the SQL value of a column of type `t`; text is borrowed.
-fn sql_value<'p>(v: &'p Prop, t: Col) -> ToSqlOutput<'p> {
-    let owned = match (v, t) {
-        (Prop::Str(s), _) => return ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
-        (Prop::Other(raw), _) => return ToSqlOutput::Borrowed(ValueRef::Text(raw.as_bytes())),
+/// A property as the SQL value of a column of type `t`.
+fn sql_value(v: &Prop, t: Col) -> Sql {
+    match (v, t) {
         (Prop::Null, _) => Sql::Null,
         (Prop::Bool(b), Col::Boolean) => Sql::Integer(i64::from(*b)),
         (Prop::Int(i), Col::Integer) => Sql::Integer(*i),
         (Prop::Int(i), Col::Real) => Sql::Real(*i as f64),
         (Prop::Real(x), Col::Integer | Col::Real) => Sql::Real(*x),
+        (Prop::Str(s), _) => Sql::Text(s.to_string()),
+        (Prop::Other(raw), _) => Sql::Text(raw.to_string()),
         (Prop::Bool(b), _) => Sql::Text(b.to_string()),
         (Prop::Int(i), _) => Sql::Text(i.to_string()),
         (Prop::Real(x), _) => Sql::Text(serde_json::to_string(x).unwrap_or_default()),
-    };
-    ToSqlOutput::Owned(owned)
+    }
 }
 
 /// The GPKG 1.2 R-tree triggers (the form GDAL writes), keeping the index
@@ -503,6 +548,26 @@ fn multi(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_feature_after_many_good_ones_fails_the_file_and_names_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[40.5,34.25]},"properties":{"event_id":"e","n":1}}"#;
+        let mut text = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+        for _ in 0..600 {
+            text.push_str(good);
+            text.push_str(",\n");
+        }
+        text.push_str("{\"type\":\"Feature\",\"geometry\":\n]}\n");
+        std::fs::write(dir.path().join("events.geojson"), text).unwrap();
+        let e = write_gpkg(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("events.geojson:602"), "{e}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, ["events.geojson"], "no GeoPackage, no temporary file");
+    }
 
     #[test]
     fn point_blob_is_gp_header_then_wkb() {

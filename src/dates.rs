@@ -605,9 +605,26 @@ static STARTERS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::n
     v
 });
 
+/// (byte length, first char, last char) of every starter word, sorted: most
+/// words are ruled out by comparing one number, not text.
+static STARTER_SHAPES: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+    let mut v: Vec<u64> = STARTERS.iter().filter_map(|w| shape(w)).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+});
+
+fn shape(w: &str) -> Option<u64> {
+    let (first, last) = (w.chars().next()?, w.chars().next_back()?);
+    Some((w.len() as u64) << 42 | u64::from(first) << 21 | u64::from(last))
+}
+
 /// Whether a date expression can start at the token `w`.
 fn could_start(w: &str) -> bool {
-    let listed = |w: &str| STARTERS.binary_search(&w).is_ok();
+    let listed = |w: &str| {
+        shape(w).is_some_and(|k| STARTER_SHAPES.binary_search(&k).is_ok())
+            && STARTERS.binary_search(&w).is_ok()
+    };
     w.starts_with(|c: char| c.is_ascii_digit()) || listed(w) || strip_clitic(w).is_some_and(listed)
 }
 

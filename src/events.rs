@@ -154,10 +154,12 @@ struct PhraseSet {
     article_ok: bool,
 }
 
-/// One automaton over the folded forms of every phrase of the three sets,
-/// so an article is scanned once, not once per set.
+/// The three phrase sets (triggers, negations, actors) and one automaton
+/// over the folded forms of all their phrases, so an article is scanned
+/// once, not once per set.
 #[derive(Debug)]
 struct PhraseScan {
+    sets: [PhraseSet; 3],
     ac: AhoCorasick,
     /// Automaton pattern → every (set, phrase, is the fused `لل` form) it
     /// stands for (one string may be a trigger and an actor).
@@ -165,7 +167,7 @@ struct PhraseScan {
 }
 
 impl PhraseScan {
-    fn new(sets: [&PhraseSet; 3]) -> Result<PhraseScan, LexiconError> {
+    fn new(sets: [PhraseSet; 3]) -> Result<PhraseScan, LexiconError> {
         let mut strings: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut pats: Vec<Vec<(usize, usize, bool)>> = Vec::new();
@@ -196,17 +198,17 @@ impl PhraseScan {
                 file: "triggers.tsv, actors.tsv".to_string(),
                 message: e.to_string(),
             })?;
-        Ok(PhraseScan { ac, pats })
+        Ok(PhraseScan { sets, ac, pats })
     }
 
     /// Every phrase of each set in `f`, longest first where they overlap,
     /// in text order: `[triggers, negations, actors]`.
-    fn hits(&self, sets: [&PhraseSet; 3], f: &Folded) -> [Vec<Hit>; 3] {
+    fn hits(&self, f: &Folded) -> [Vec<Hit>; 3] {
         let text = f.as_str();
         let mut out: [Vec<Hit>; 3] = Default::default();
         for m in self.ac.find_overlapping_iter(text) {
             for &(set, pi, fused) in &self.pats[m.pattern().as_usize()] {
-                if let Some(mut h) = sets[set].check(text, pi, fused, m.start(), m.end()) {
+                if let Some(mut h) = self.sets[set].check(text, pi, fused, m.start(), m.end()) {
                     (h.start, h.end) = f.original_span(h.fstart, h.fend);
                     out[set].push(h);
                 }
@@ -368,13 +370,11 @@ enum Scope {
 /// threads (`Send + Sync`).
 #[derive(Debug)]
 pub struct EventLexicon {
-    triggers: PhraseSet,
+    /// Trigger, negation and actor phrases, and the automaton that finds them.
+    phrases: PhraseScan,
     trigger_rows: Vec<Trigger>,
-    negations: PhraseSet,
     scopes: Vec<Scope>,
-    actors: PhraseSet,
     actor_names: Vec<String>,
-    scan: PhraseScan,
 }
 
 /// The non-comment rows of a TSV: (1-based line number, cells).
@@ -541,22 +541,17 @@ impl EventLexicon {
             phrases: actor_phrases,
             article_ok: false,
         };
-        let scan = PhraseScan::new([&triggers, &negations, &actors])?;
         Ok(EventLexicon {
-            triggers,
+            phrases: PhraseScan::new([triggers, negations, actors])?,
             trigger_rows: t.rows,
-            negations,
             scopes: t.scopes,
-            actors,
             actor_names,
-            scan,
         })
     }
 
     /// `[triggers, negations, actors]` found in `f`, from one scan.
     fn hits(&self, f: &Folded) -> [Vec<Hit>; 3] {
-        self.scan
-            .hits([&self.triggers, &self.negations, &self.actors], f)
+        self.phrases.hits(f)
     }
 }
 

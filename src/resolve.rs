@@ -318,8 +318,6 @@ fn trim_start_punct(s: &str) -> &str {
     s.trim_start_matches(is_punct_gap)
 }
 
-/// `hay` ends with the word(s) `w`, possibly with a one- or two-letter clitic
-/// (`بمدينة`, `وبلدة`).
 /// Cue numbers by the last word of a before cue and the first word of an
 /// after cue; a cue that starts or ends with a non-word character (or is
 /// empty) is always tried.
@@ -356,9 +354,7 @@ impl CueIndex {
     fn candidates(&self, before: &str, after: &str) -> impl Iterator<Item = usize> {
         let mut out = self.always.clone();
         if let Some(w) = last_word(before) {
-            let bare = ["وب", "ول", "و", "ب", "ل", "ف"]
-                .iter()
-                .filter_map(|c| w.strip_prefix(c));
+            let bare = CUE_CLITICS.iter().filter_map(|c| w.strip_prefix(c));
             for k in std::iter::once(w).chain(bare) {
                 out.extend(self.before.get(k).into_iter().flatten());
             }
@@ -395,11 +391,16 @@ fn first_word(s: &str) -> Option<&str> {
     Some(&s[..end]).filter(|w| !w.is_empty())
 }
 
+/// Clitics that may stand before a before cue (`بمدينة`, `وبلدة`).
+const CUE_CLITICS: [&str; 6] = ["وب", "ول", "و", "ب", "ل", "ف"];
+
+/// `hay` ends with the word(s) `w`, possibly with a one- or two-letter clitic
+/// (`بمدينة`, `وبلدة`).
 fn ends_with_word(hay: &str, w: &str) -> bool {
     let Some(rest) = hay.strip_suffix(w) else {
         return false;
     };
-    let rest = ["وب", "ول", "و", "ب", "ل", "ف"]
+    let rest = CUE_CLITICS
         .iter()
         .find_map(|c| {
             rest.strip_suffix(c)

@@ -91,10 +91,13 @@ impl<'a> Feature<'a> {
     /// A property as display text: strings as they are, numbers and
     /// booleans as written, null or missing as empty.
     pub fn text(&self, key: &str) -> Cow<'a, str> {
-        match self.raw(key).map(Prop::of) {
-            None | Some(Prop::Null) => Cow::Borrowed(""),
-            Some(Prop::Str(s)) => s,
-            Some(_) => Cow::Borrowed(self.raw(key).map_or("", |r| r.get().trim())),
+        let Some(raw) = self.raw(key) else {
+            return Cow::Borrowed("");
+        };
+        match Prop::of(raw) {
+            Prop::Null => Cow::Borrowed(""),
+            Prop::Str(s) => s,
+            _ => Cow::Borrowed(raw.get().trim()),
         }
     }
 

@@ -188,11 +188,12 @@ impl PhraseScan {
                 }
             }
         }
-        // A full DFA: the phrases make a small one, and it is the one scan
-        // of every article for triggers, negations and actors.
+        // A contiguous NFA, not a DFA: the DFA (5 MB) scanned faster alone
+        // but slower in a whole run, where it competes for cache with the
+        // name matcher; it also took 20 ms to build.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&strings)
             .map_err(|e| LexiconError::Build {
                 file: "triggers.tsv, actors.tsv".to_string(),
@@ -776,7 +777,8 @@ fn distance(a: (usize, usize), b: (usize, usize)) -> usize {
 /// Everything about one article that the per-sentence work needs.
 struct Doc<'a> {
     article: &'a Article,
-    chars: Vec<char>,
+    chars: &'a [char],
+    folded: &'a Folded,
     mentions: &'a [Mention],
     lex: &'a EventLexicon,
     sentences: Vec<(usize, usize)>,
@@ -863,13 +865,15 @@ struct Located {
 /// [`Event::mention`] is an index into `mentions`. One event per
 /// (type, sub-type, place, date) per article.
 pub fn extract_events(article: &Article, mentions: &[Mention], lex: &EventLexicon) -> Vec<Event> {
-    extract_events_folded(article, &Folded::new(&article.text), mentions, lex)
+    let chars: Vec<char> = article.text.chars().collect();
+    extract_events_folded(article, &chars, &Folded::new(&article.text), mentions, lex)
 }
 
 /// [`extract_events`] over the article's text already folded (the pipeline
 /// folds each text once for all stages).
 pub(crate) fn extract_events_folded(
     article: &Article,
+    chars: &[char],
     folded: &Folded,
     mentions: &[Mention],
     lex: &EventLexicon,
@@ -877,7 +881,8 @@ pub(crate) fn extract_events_folded(
     let [triggers, negations, actors] = lex.hits(folded);
     let mut doc = Doc {
         article,
-        chars: article.text.chars().collect(),
+        chars,
+        folded,
         mentions,
         lex,
         sentences: split_sentences(&article.text),
@@ -1068,12 +1073,12 @@ impl Doc<'_> {
         if prev.end > ms {
             return true;
         }
-        let gap = fold(&self.text(prev.end, ms));
+        let gap = self.folded(prev.end, ms);
         let conj = gap.is_empty() && self.mentions[m].surface.starts_with('و')
-            || matches!(gap.as_str(), "و" | "and" | "&");
-        let before = self.text(prev.start.saturating_sub(30), prev.start);
-        let word = before.split_whitespace().last().map(fold);
-        !(conj && matches!(word.as_deref(), Some("بين" | "وبين" | "between")))
+            || matches!(gap, "و" | "and" | "&");
+        let before = self.folded(prev.start.saturating_sub(30), prev.start);
+        let word = before.split(' ').next_back();
+        !(conj && matches!(word, Some("بين" | "وبين" | "between")))
     }
 
     /// True when char offset `ms` lies a few words after an object cue in
@@ -1128,6 +1133,12 @@ impl Doc<'_> {
         self.chars[s..e].iter().collect()
     }
 
+    /// The folded text of chars `[s, e)`, trimmed: `fold(&self.text(s, e))`
+    /// without building or folding a string.
+    fn folded(&self, s: usize, e: usize) -> &str {
+        self.folded.folded_slice(s, e)
+    }
+
     /// True when mention `m` only says where the mention before it lies
     /// ("al-Shaddadi, south of Hasakah", "الشدادي جنوبي الحسكة", "مخيم الهول
     /// بريف الحسكة"): it is marked near/countryside and follows a mention
@@ -1142,7 +1153,7 @@ impl Doc<'_> {
         if prev.end > me.start || rank(prev.kind) >= 4 {
             return false;
         }
-        let gap = fold(&self.text(prev.end, me.start));
+        let gap = self.folded(prev.end, me.start);
         let words: Vec<&str> = gap
             .split(|c: char| !is_word_char(c))
             .filter(|w| !w.is_empty())
@@ -1160,7 +1171,7 @@ impl Doc<'_> {
         if g.end > h.start {
             return false;
         }
-        let gap = fold(&self.text(g.end, h.start));
+        let gap = self.folded(g.end, h.start);
         let words: Vec<&str> = gap.split_whitespace().collect();
         let or_word = |w: &&str| ["او", "or", "nor", "and", "ولا", "و", "اي", "any"].contains(w);
         (words.is_empty() && h.conj || words.len() <= 3 && words.iter().any(or_word))
@@ -1219,8 +1230,7 @@ impl Doc<'_> {
             if i < e && !self.chars[i].is_whitespace() {
                 continue;
             }
-            let word: String = self.chars[word_start..i].iter().collect();
-            if CLAUSE_WORDS.contains(&fold(&word).as_str()) {
+            if CLAUSE_WORDS.contains(&self.folded(word_start, i)) {
                 strong.push(word_start);
             }
             word_start = i + 1;
@@ -1237,8 +1247,8 @@ impl Doc<'_> {
             while i > s && !self.chars[i - 1].is_whitespace() {
                 i -= 1;
             }
-            let last = (i < j).then(|| fold(&self.text(i, j)));
-            if h.conj || matches!(last.as_deref(), Some("و" | "and")) {
+            let last = (i < j).then(|| self.folded(i, j));
+            if h.conj || matches!(last, Some("و" | "and")) {
                 breaks.push(h.start);
             }
         }
@@ -1410,7 +1420,7 @@ impl Doc<'_> {
     fn since_clause(&self, st: &Sentence, s: usize, at: usize) -> bool {
         let c = st.clause(at);
         let from = if c == 0 { s } else { st.breaks[c - 1].max(s) };
-        fold(&self.text(from, at))
+        self.folded(from, at)
             .split_whitespace()
             .rev()
             .take(6)
@@ -1452,7 +1462,7 @@ impl Doc<'_> {
             if civil(a) {
                 return true;
             }
-            let before = fold(&self.text(h.end, a.start));
+            let before = self.folded(h.end, a.start);
             let aimed = before
                 .split_whitespace()
                 .rev()

@@ -88,6 +88,29 @@ fn line(pts: &[geojson::Position]) -> LineString<f64> {
     )
 }
 
+/// Mean Earth radius in km, as `geo`'s haversine uses it.
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// A (lon, lat) point on the unit sphere. Comparing one point with many
+/// costs a few multiplications each ([`squared_chord`]) instead of the
+/// sines and cosines of a haversine per pair.
+pub fn unit_vector(lon: f64, lat: f64) -> [f64; 3] {
+    let (lon, lat) = (lon.to_radians(), lat.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// The squared straight-line distance between two [`unit_vector`]s; it
+/// grows with the great-circle distance, which [`chord_km`] gives back.
+pub fn squared_chord(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
+}
+
+/// The great-circle distance in km of a [`squared_chord`]: the same
+/// distance as [`haversine_km`] (a chord of length c spans 2·asin(c/2)).
+pub fn chord_km(squared_chord: f64) -> f64 {
+    2.0 * EARTH_RADIUS_KM * (squared_chord.sqrt() / 2.0).min(1.0).asin()
+}
+
 /// Great-circle distance in km between two (lon, lat) points.
 pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     Haversine.distance(Point::new(a.0, a.1), Point::new(b.0, b.1)) / 1000.0
@@ -200,5 +223,38 @@ impl Banded {
             }
         }
         inside
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chord_distance_is_the_haversine_distance() {
+        let points = [
+            (40.917, 34.458), // Albu Kamal
+            (41.02, 34.38),   // al-Qaim
+            (38.62, 33.50),   // al-Tanf
+            (43.13, 36.34),   // Mosul
+            (-73.99, 40.73),  // far away
+            (40.917, 34.458), // the same point again
+        ];
+        for a in points {
+            for b in points {
+                let h = haversine_km(a, b);
+                let c = chord_km(squared_chord(
+                    &unit_vector(a.0, a.1),
+                    &unit_vector(b.0, b.1),
+                ));
+                assert!((h - c).abs() < 1e-6, "{a:?} {b:?}: {h} vs {c}");
+            }
+        }
+        // Albu Kamal → al-Qaim is about 12 km, not a degree-sized number.
+        let d = chord_km(squared_chord(
+            &unit_vector(40.917, 34.458),
+            &unit_vector(41.02, 34.38),
+        ));
+        assert!((10.0..15.0).contains(&d), "{d}");
     }
 }

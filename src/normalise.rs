@@ -125,6 +125,22 @@ impl Folded {
             .unwrap_or(self.dropped_mark.len())
     }
 
+    /// The folded text of the original chars `[start, end)`, without spaces
+    /// at either end: what [`fold`] makes of that slice, without folding it
+    /// again.
+    ///
+    /// ```
+    /// let f = bordermap::Folded::new("قرب  البُوكمال");
+    /// assert_eq!(f.folded_slice(3, 14), "البوكمال");
+    /// ```
+    pub fn folded_slice(&self, start: usize, end: usize) -> &str {
+        // Every byte of a folded char maps to the same original char, so
+        // both ends fall on char boundaries.
+        let a = self.orig.partition_point(|&o| (o as usize) < start);
+        let b = self.orig.partition_point(|&o| (o as usize) < end);
+        self.text[a..b.max(a)].trim_matches(' ')
+    }
+
     /// Number of chars in the original text.
     pub fn original_len(&self) -> usize {
         self.dropped_mark.len()
@@ -264,6 +280,37 @@ pub(crate) fn is_arabic(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folded_slice_is_fold_of_the_slice() {
+        // Marks, runs of spaces, dashes, quotes, ligatures and ß: every
+        // way folding changes the length or drops a char.
+        let tricky = "قُرب  البُوكمال — «دير الزور» و\u{FEFB}ها Straße  al-Qa\u{0301}'im ،  ـحلب ";
+        let chars: Vec<char> = tricky.chars().collect();
+        let f = Folded::new(tricky);
+        for s in 0..=chars.len() {
+            for e in s..=chars.len() {
+                let want = fold(&chars[s..e].iter().collect::<String>());
+                assert_eq!(f.folded_slice(s, e), want, "chars {s}..{e}");
+            }
+        }
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/frontier_overview_ar.txt"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        let f = Folded::new(&text);
+        let mut n = 0;
+        for s in (0..chars.len()).step_by(7) {
+            for e in (s..chars.len().min(s + 60)).step_by(5) {
+                let want = fold(&chars[s..e].iter().collect::<String>());
+                assert_eq!(f.folded_slice(s, e), want, "chars {s}..{e}");
+                n += 1;
+            }
+        }
+        assert!(n > 1000, "{n} slices");
+    }
 
     #[test]
     fn folds_arabic_variants() {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::events::{extract_events_folded, EventLexicon};
 use crate::gazetteer::{Gazetteer, Place};
-use crate::geometry::{distance_to_line_km, haversine_km, round6};
+use crate::geometry::{distance_to_line_km, haversine_km, round6, unit_vector};
 use crate::model::{Article, Event, Kind, Mention};
 use crate::normalise::Folded;
 use crate::resolve::Resolver;
@@ -26,12 +26,6 @@ type Samples = std::sync::Arc<Vec<(f64, f64)>>;
 
 /// Controller codes with their share of an area, largest first.
 type Shares = Vec<(String, f64)>;
-
-/// A longitude and latitude as a point on the unit sphere.
-fn on_sphere(lon: f64, lat: f64) -> [f64; 3] {
-    let (lon, lat) = (lon.to_radians(), lat.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
 
 /// Everything built once and shared across articles and threads.
 #[derive(Debug)]
@@ -285,7 +279,7 @@ impl Pipeline {
                 .filter(|&i| !g.place(i).kind.is_area())
                 .map(|i| {
                     rstar::primitives::GeomWithData::new(
-                        on_sphere(g.place(i).lon, g.place(i).lat),
+                        unit_vector(g.place(i).lon, g.place(i).lat),
                         i,
                     )
                 })
@@ -297,7 +291,7 @@ impl Pipeline {
         // other. Near-ties are settled as a scan would: the lower index.
         let mut best: Option<(u32, f64)> = None;
         let mut bound = f64::INFINITY;
-        for (p, d2) in index.nearest_neighbor_iter_with_distance_2(&on_sphere(lon, lat)) {
+        for (p, d2) in index.nearest_neighbor_iter_with_distance_2(&unit_vector(lon, lat)) {
             if d2 > bound {
                 break;
             }
@@ -325,7 +319,7 @@ impl Pipeline {
             .filter(|&i| self.can_locate_event(&mentions[i]))
             .collect();
         let subset: Vec<Mention> = locatable.iter().map(|&i| mentions[i].clone()).collect();
-        let mut events = extract_events_folded(article, &folded, &subset, &self.lexicon);
+        let mut events = extract_events_folded(article, &chars, &folded, &subset, &self.lexicon);
         for e in &mut events {
             e.mention = locatable[e.mention];
         }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, Place};
-use crate::geometry::haversine_km;
+use crate::geometry::{chord_km, haversine_km, squared_chord, unit_vector};
 use crate::model::{Kind, Mention};
 use crate::normalise::{fold, is_word_char, Folded};
 use crate::tag::{Span, Tagger};
@@ -578,8 +578,8 @@ fn filter_by_cue(cands: &[u32], c: &Ctx, gaz: &Gazetteer) -> Vec<u32> {
 
 /// Points and areas the article names without doubt, as evidence for the rest.
 struct Anchors {
-    /// (span index, lon, lat) of unambiguous point places.
-    points: Vec<(usize, f64, f64)>,
+    /// (span index, point on the unit sphere) of unambiguous point places.
+    points: Vec<(usize, [f64; 3])>,
     /// (span index, place) of unambiguous areas.
     areas: Vec<(usize, u32)>,
 }
@@ -608,7 +608,7 @@ fn anchors(cands: &[Vec<u32>], ctx: &[Ctx], gaz: &Gazetteer) -> Anchors {
                 a.areas.push((i, unique))
             }
             Kind::Country | Kind::Border | Kind::River | Kind::Mountain => {}
-            _ => a.points.push((i, p.lon, p.lat)),
+            _ => a.points.push((i, unit_vector(p.lon, p.lat))),
         }
     }
     a
@@ -775,12 +775,15 @@ fn evidence(
         score += 0.15;
         strong |= settled;
     }
+    // Every candidate against every anchor: chords, one distance at the end.
+    let at = unit_vector(p.lon, p.lat);
     let nearest = anchors
         .points
         .iter()
-        .filter(|(j, _, _)| *j != i)
-        .map(|&(_, lon, lat)| haversine_km((p.lon, p.lat), (lon, lat)))
-        .fold(f64::INFINITY, f64::min);
+        .filter(|(j, _)| *j != i)
+        .map(|(_, v)| squared_chord(&at, v))
+        .reduce(f64::min)
+        .map_or(f64::INFINITY, chord_km);
     score += match nearest {
         d if d < 15.0 => 0.35,
         d if d < 40.0 => 0.25,

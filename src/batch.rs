@@ -132,12 +132,8 @@ fn each_result<T: Send>(
     let bar = progress_bar(cfg.progress, &inputs);
     let started = Instant::now();
     let mut reader = Reader::with_limits(inputs, cfg.limits);
-    loop {
-        let (chunk, bytes) = next_chunk(&mut reader);
-        if chunk.is_empty() {
-            break;
-        }
-        let done: Vec<JobDone<T>> = chunk
+    let process = |chunk: Vec<Job>| -> Vec<JobDone<T>> {
+        chunk
             .into_par_iter()
             .map(|job| {
                 let rel = job.rel().to_string();
@@ -153,7 +149,9 @@ fn each_result<T: Send>(
                     .collect();
                 (rel, outcome.problems, results)
             })
-            .collect();
+            .collect()
+    };
+    let mut hand_over = |done: Vec<JobDone<T>>, bytes: u64| -> Result<()> {
         for (rel, problems, results) in done {
             problems.iter().for_each(|p| report.add_problem(p));
             if !results.is_empty() && report.read.last() != Some(&rel) {
@@ -177,6 +175,39 @@ fn each_result<T: Send>(
             report.events,
             report.skipped.len() + report.errors.len()
         ));
+        Ok(())
+    };
+    // The previous chunk is handed over (its files written) on this thread
+    // while the pool processes the next one, so the cores do not wait for
+    // the writing.
+    let mut pending: Option<(Vec<JobDone<T>>, u64)> = None;
+    loop {
+        // Standard input has nothing ready: answer what is done before
+        // waiting, so a stage in a pipeline is never a record behind.
+        if reader.would_block() {
+            if let Some((done, bytes)) = pending.take() {
+                hand_over(done, bytes)?;
+            }
+        }
+        let (chunk, bytes) = next_chunk(&mut reader);
+        if chunk.is_empty() {
+            break;
+        }
+        let done = std::thread::scope(|s| {
+            let worker = s.spawn(|| process(chunk));
+            let handed = match pending.take() {
+                Some((done, bytes)) => hand_over(done, bytes),
+                None => Ok(()),
+            };
+            let done = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            handed.map(|()| done)
+        })?;
+        pending = Some((done, bytes));
+    }
+    if let Some((done, bytes)) = pending.take() {
+        hand_over(done, bytes)?;
     }
     bar.finish_and_clear();
     Ok(())

@@ -23,12 +23,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use chrono::NaiveDate;
 
 use crate::dates::DateMention;
 use crate::model::{Article, DatePrecision, Event, Kind, Mention};
 use crate::normalise::{fold, is_arabic, is_word_char, Folded};
+use crate::tag::Matcher;
 
 const TRIGGERS_TSV: &str = include_str!("../gazetteer/lexicon/triggers.tsv");
 const ACTORS_TSV: &str = include_str!("../gazetteer/lexicon/actors.tsv");
@@ -160,7 +160,7 @@ struct PhraseSet {
 #[derive(Debug)]
 struct PhraseScan {
     sets: [PhraseSet; 3],
-    ac: AhoCorasick,
+    ac: Matcher,
     /// Automaton pattern → every (set, phrase, is the fused `لل` form) it
     /// stands for (one string may be a trigger and an actor).
     pats: Vec<Vec<(usize, usize, bool)>>,
@@ -188,17 +188,13 @@ impl PhraseScan {
                 }
             }
         }
-        // A contiguous NFA, not a DFA: the DFA (5 MB) scanned faster alone
-        // but slower in a whole run, where it competes for cache with the
-        // name matcher; it also took 20 ms to build.
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(&strings)
-            .map_err(|e| LexiconError::Build {
-                file: "triggers.tsv, actors.tsv".to_string(),
-                message: e.to_string(),
-            })?;
+        // The same charwise double-array matcher as the names: smaller and
+        // faster on Arabic than aho-corasick's NFA, and its 5 MB DFA scanned
+        // faster alone but slower in a whole run, competing for cache.
+        let ac = Matcher::new(&strings).map_err(|message| LexiconError::Build {
+            file: "triggers.tsv, actors.tsv".to_string(),
+            message,
+        })?;
         Ok(PhraseScan { sets, ac, pats })
     }
 
@@ -207,14 +203,14 @@ impl PhraseScan {
     fn hits(&self, f: &Folded) -> [Vec<Hit>; 3] {
         let text = f.as_str();
         let mut out: [Vec<Hit>; 3] = Default::default();
-        for m in self.ac.find_overlapping_iter(text) {
-            for &(set, pi, fused) in &self.pats[m.pattern().as_usize()] {
-                if let Some(mut h) = self.sets[set].check(text, pi, fused, m.start(), m.end()) {
+        self.ac.each(text, |pat, s, e| {
+            for &(set, pi, fused) in &self.pats[pat] {
+                if let Some(mut h) = self.sets[set].check(text, pi, fused, s, e) {
                     (h.start, h.end) = f.original_span(h.fstart, h.fend);
                     out[set].push(h);
                 }
             }
-        }
+        });
         for hits in &mut out {
             longest_first(hits);
         }
@@ -620,7 +616,11 @@ const ABBREVIATIONS: [&str; 46] = [
 /// headlines without a full stop end at the line break. Spans are trimmed of
 /// surrounding whitespace.
 pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
-    let chars: Vec<char> = text.chars().collect();
+    sentences_of(&text.chars().collect::<Vec<_>>())
+}
+
+/// [`split_sentences`] over the text's chars.
+fn sentences_of(chars: &[char]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let (mut start, mut i) = (0, 0);
     while i < chars.len() {
@@ -885,7 +885,7 @@ pub(crate) fn extract_events_folded(
         folded,
         mentions,
         lex,
-        sentences: split_sentences(&article.text),
+        sentences: sentences_of(chars),
         // A NOT_EVENT phrase has already taken the place of the trigger
         // inside it (longest first); now it goes too.
         triggers: triggers

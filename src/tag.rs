@@ -46,22 +46,23 @@ pub struct Span {
     entry: u32,
 }
 
-/// The multi-pattern matcher, kept behind this one type so it can be swapped.
-struct NameMatcher {
+/// The multi-pattern matcher over folded text (the names here, the event
+/// phrases in `events`), kept behind this one type so it can be swapped.
+pub(crate) struct Matcher {
     da: Automaton,
 }
 
-impl NameMatcher {
+impl Matcher {
     /// Builds the automaton over `patterns` (pattern `i` reports `i`).
-    fn new(patterns: &[String]) -> Result<NameMatcher> {
-        Ok(NameMatcher {
-            da: names::automaton(patterns).map_err(Error::Data)?,
+    pub(crate) fn new(patterns: &[String]) -> std::result::Result<Matcher, String> {
+        Ok(Matcher {
+            da: names::automaton(patterns)?,
         })
     }
 
     /// The automaton `build.rs` made for the bundled gazetteer.
     #[allow(unsafe_code)]
-    fn bundled() -> NameMatcher {
+    fn bundled() -> Matcher {
         // SAFETY: `BUNDLED_DAAC` is exactly the output of `serialize()` on an
         // automaton built by this crate's build script (`build.rs`, through
         // `names::automaton`) against the same daachorse version this crate
@@ -70,20 +71,20 @@ impl NameMatcher {
         // `tests::bundled_matcher_is_the_runtime_one` checks it equals a
         // fresh build.
         let (da, _) = unsafe { Automaton::deserialize_unchecked(BUNDLED_DAAC) };
-        NameMatcher { da }
+        Matcher { da }
     }
 
     /// Calls `f(pattern, start, end)` for every occurrence, overlaps included.
-    fn each(&self, hay: &str, mut f: impl FnMut(usize, usize, usize)) {
+    pub(crate) fn each(&self, hay: &str, mut f: impl FnMut(usize, usize, usize)) {
         for m in self.da.find_overlapping_iter(hay) {
             f(m.value() as usize, m.start(), m.end());
         }
     }
 }
 
-impl fmt::Debug for NameMatcher {
+impl fmt::Debug for Matcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("NameMatcher")
+        f.debug_struct("Matcher")
             .field("states", &self.da.num_states())
             .finish()
     }
@@ -92,7 +93,7 @@ impl fmt::Debug for NameMatcher {
 /// Finds gazetteer names in text. Build once, share across threads.
 #[derive(Debug)]
 pub struct Tagger {
-    matcher: NameMatcher,
+    matcher: Matcher,
     table: Table,
 }
 
@@ -104,7 +105,7 @@ impl Tagger {
         if gaz.is_bundled() && gaz.places().len() == BUNDLED_PLACES {
             if let Some(table) = Table::from_bytes(BUNDLED_TABLE) {
                 return Ok(Tagger {
-                    matcher: NameMatcher::bundled(),
+                    matcher: Matcher::bundled(),
                     table,
                 });
             }
@@ -121,7 +122,7 @@ impl Tagger {
             .map(|p| p.names.iter().map(String::as_str));
         let (patterns, table) = names::build_table(places, blockers);
         Ok(Tagger {
-            matcher: NameMatcher::new(&patterns)?,
+            matcher: Matcher::new(&patterns).map_err(Error::Data)?,
             table,
         })
     }

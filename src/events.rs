@@ -624,16 +624,16 @@ fn sentences_of(chars: &[char]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let (mut start, mut i) = (0, 0);
     while i < chars.len() {
-        match boundary_at(&chars, i) {
+        match boundary_at(chars, i) {
             Some(end) => {
-                push_capped(&chars, start, end, &mut spans);
+                push_capped(chars, start, end, &mut spans);
                 start = end;
                 i = end.max(i + 1);
             }
             None => i += 1,
         }
     }
-    push_capped(&chars, start, chars.len(), &mut spans);
+    push_capped(chars, start, chars.len(), &mut spans);
     spans
 }
 

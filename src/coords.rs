@@ -9,7 +9,7 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 /// A coordinate found in text: char offsets and the point.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +21,9 @@ pub struct CoordHit {
 }
 
 struct Patterns {
+    /// All five below in one automaton: nearly every article has digits
+    /// and no coordinate, and one scan tells which patterns to run.
+    any: RegexSet,
     dms: Regex,
     dms_spaced: Regex,
     hemi_decimal: Regex,
@@ -36,12 +39,20 @@ fn patterns() -> &'static Patterns {
             r"(\d{{1,2}})\s*[°º]\s*(?:(\d{{1,2}}(?:\.\d+)?)\s*['′’]\s*{sec})?([NS])\s*,?\s*(\d{{1,3}})\s*[°º]\s*(?:(\d{{1,2}}(?:\.\d+)?)\s*['′’]\s*{sec})?([EW])"
         );
         let build = |re: &str| Regex::new(re).unwrap_or_else(|e| unreachable!("bad built-in pattern: {e}"));
+        let all = [
+            dms.as_str(),
+            r"(?-u:\b)(\d{1,2})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([NS])\s*,?\s*(\d{1,3})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([EW])(?-u:\b)",
+            r"(?-u:\b)(\d{1,2}\.\d+)\s*°?\s*([NS])\s*,?\s*(\d{1,3}\.\d+)\s*°?\s*([EW])(?-u:\b)",
+            r"(?:^|[^\d.])(\d{2}\.\d{3,})\s*[,،]\s*(\d{2}\.\d{3,})(?:$|[^\d.]|\.(?:$|\D))",
+            r"(?-u:\b)(3[6-9])\s?([RS])\s?([A-HJ-NP-Z][A-HJ-NP-V])\s?(\d{2,10}(?:\s\d{1,5})?)(?-u:\b)",
+        ];
         Patterns {
-            dms: build(&dms),
-            dms_spaced: build(r"(?-u:\b)(\d{1,2})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([NS])\s*,?\s*(\d{1,3})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([EW])(?-u:\b)"),
-            hemi_decimal: build(r"(?-u:\b)(\d{1,2}\.\d+)\s*°?\s*([NS])\s*,?\s*(\d{1,3}\.\d+)\s*°?\s*([EW])(?-u:\b)"),
-            decimal_pair: build(r"(?:^|[^\d.])(\d{2}\.\d{3,})\s*[,،]\s*(\d{2}\.\d{3,})(?:$|[^\d.]|\.(?:$|\D))"),
-            mgrs: build(r"(?-u:\b)(3[6-9])\s?([RS])\s?([A-HJ-NP-Z][A-HJ-NP-V])\s?(\d{2,10}(?:\s\d{1,5})?)(?-u:\b)"),
+            any: RegexSet::new(all).unwrap_or_else(|e| unreachable!("bad built-in pattern: {e}")),
+            dms: build(all[0]),
+            dms_spaced: build(all[1]),
+            hemi_decimal: build(all[2]),
+            decimal_pair: build(all[3]),
+            mgrs: build(all[4]),
         }
     })
 }
@@ -59,6 +70,10 @@ pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return Vec::new();
     }
+    let which = p.any.matches(text);
+    if !which.matched_any() {
+        return Vec::new();
+    }
     // Accepted hits by start; they never overlap, so only the last one
     // starting before `e` can overlap a new one.
     let mut hits: std::collections::BTreeMap<usize, (usize, f64, f64)> = Default::default();
@@ -69,27 +84,27 @@ pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
             hits.insert(s, (e, lat, lon));
         }
     };
-    for c in captures(&p.dms, text) {
+    for c in captures(&p.dms, text, which.matched(0)) {
         let (Some(m), Some(lat), Some(lon)) = (c.get(0), dms(&c, 1, 2, 3, 4), dms(&c, 5, 6, 7, 8))
         else {
             continue;
         };
         push(m.start(), m.end(), lat, lon);
     }
-    for c in captures(&p.dms_spaced, text) {
+    for c in captures(&p.dms_spaced, text, which.matched(1)) {
         let (Some(m), Some(lat), Some(lon)) = (c.get(0), dms(&c, 1, 2, 3, 4), dms(&c, 5, 6, 7, 8))
         else {
             continue;
         };
         push(m.start(), m.end(), lat, lon);
     }
-    for c in captures(&p.hemi_decimal, text) {
+    for c in captures(&p.hemi_decimal, text, which.matched(2)) {
         let (Some(m), Some(lat), Some(lon)) = (c.get(0), signed(&c, 1, 2), signed(&c, 3, 4)) else {
             continue;
         };
         push(m.start(), m.end(), lat, lon);
     }
-    for c in captures(&p.decimal_pair, text) {
+    for c in captures(&p.decimal_pair, text, which.matched(3)) {
         let (Some(a), Some(b)) = (c.get(1), c.get(2)) else {
             continue;
         };
@@ -101,7 +116,7 @@ pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
             push(a.start(), b.end(), lat, lon);
         }
     }
-    for c in captures(&p.mgrs, text) {
+    for c in captures(&p.mgrs, text, which.matched(4)) {
         let Some(m) = c.get(0) else { continue };
         if let Some((lat, lon)) = mgrs(m.as_str()) {
             push(m.start(), m.end(), lat, lon);
@@ -126,9 +141,14 @@ pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
 
 /// The captures of every match: the fast search finds the matches, and
 /// only those are searched again for their groups (far quicker than
-/// `captures_iter` over text that mostly does not match).
-fn captures<'t>(re: &'t Regex, text: &'t str) -> impl Iterator<Item = regex::Captures<'t>> + 't {
-    re.find_iter(text)
+/// `captures_iter` over text that mostly does not match). None at all,
+/// without searching, unless `run` (the set found this pattern).
+fn captures<'t>(
+    re: &'t Regex,
+    text: &'t str,
+    run: bool,
+) -> impl Iterator<Item = regex::Captures<'t>> + 't {
+    (run.then(|| re.find_iter(text)).into_iter().flatten())
         .filter_map(move |m| re.captures_at(text, m.start()))
 }
 

@@ -20,6 +20,10 @@ use std::time::Instant;
 
 use bordermap::{read_input, run_map, Folded, Input, MapConfig, Pipeline};
 
+// The allocator the `bordermap` binary uses, so `run_map` runs as it does there.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The example articles' texts, in a fixed order.
 fn example_texts() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/articles");
@@ -133,19 +137,24 @@ fn main() {
     let mut best_scan = f64::MAX;
     let mut best_match = f64::MAX;
     let mut hits = 0;
+    let folded: Vec<Folded> = texts.iter().map(|s| Folded::new(s)).collect();
     for _ in 0..3 {
+        // Fold and match one text at a time, as a tagger would.
         let t = Instant::now();
-        let folded: Vec<Folded> = texts.iter().map(|s| Folded::new(s)).collect();
-        let fold_s = t.elapsed().as_secs_f64();
+        hits = texts
+            .iter()
+            .map(|s| pipeline.tagger().bare_scan(Folded::new(s).as_str()))
+            .sum::<usize>();
+        best_scan = best_scan.min(t.elapsed().as_secs_f64());
         let t = Instant::now();
-        hits = folded
+        let n = folded
             .iter()
             .map(|f| pipeline.tagger().bare_scan(f.as_str()))
             .sum::<usize>();
-        let match_s = t.elapsed().as_secs_f64();
-        best_scan = best_scan.min(fold_s + match_s);
-        best_match = best_match.min(match_s);
+        best_match = best_match.min(t.elapsed().as_secs_f64());
+        assert_eq!(n, hits);
     }
+    drop(folded);
     drop(texts);
     println!(
         "bare scan (fold + match, 1 thread): {:.2} s, {:.1} MB/s of text, {hits} raw hits; matcher alone {:.1} MB/s",

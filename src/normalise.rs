@@ -67,8 +67,10 @@ impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
         let mut orig = Vec::with_capacity(original.len());
-        let mut dropped_mark = Vec::with_capacity(original.len() / 2);
+        // At most one char per byte: no growing, whatever the script.
+        let mut dropped_mark = Vec::with_capacity(original.len());
         for (ci, c) in original.chars().enumerate() {
+            let ci = u32::try_from(ci).unwrap_or(u32::MAX);
             let out = fold_char(c);
             dropped_mark.push(matches!(out, Out::Drop));
             match out {
@@ -167,15 +169,44 @@ impl Folded {
     }
 }
 
-fn push(text: &mut String, orig: &mut Vec<u32>, c: char, ci: usize) {
-    let ci = u32::try_from(ci).unwrap_or(u32::MAX);
-    for _ in 0..c.len_utf8() {
-        orig.push(ci);
-    }
+/// Appends `c`, and the original char index `ci` once per byte of it.
+#[inline]
+fn push(text: &mut String, orig: &mut Vec<u32>, c: char, ci: u32) {
+    orig.extend_from_slice(&[ci; 4][..c.len_utf8()]);
     text.push(c);
 }
 
+/// Table entries of [`fold_char`] that are not a single char.
+const DROP: u32 = 0x11_0000;
+const SPACE: u32 = 0x11_0001;
+const SLOW: u32 = 0x11_0002;
+
 fn fold_char(c: char) -> Out {
+    // The Latin and Arabic blocks, where nearly all text lies, read what
+    // `fold_slow` makes of each char from a table built once.
+    static LOW: std::sync::LazyLock<[u32; 0x800]> = std::sync::LazyLock::new(|| {
+        let mut t = [SLOW; 0x800];
+        for (i, slot) in t.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32(i as u32) {
+                *slot = match fold_slow(c) {
+                    Out::Drop => DROP,
+                    Out::Space => SPACE,
+                    Out::One(f) => f as u32,
+                    Out::Many(_) => SLOW,
+                };
+            }
+        }
+        t
+    });
+    match LOW.get(c as usize).copied().unwrap_or(SLOW) {
+        DROP => Out::Drop,
+        SPACE => Out::Space,
+        SLOW => fold_slow(c),
+        f => char::from_u32(f).map_or_else(|| fold_slow(c), Out::One),
+    }
+}
+
+fn fold_slow(c: char) -> Out {
     // Fast paths: plain Arabic letters and lower-case ASCII letters stay.
     if matches!(c, 'ا' | 'ب'..='غ' | 'ف'..='ي' if !matches!(c, 'ة' | 'ى' | 'أ' | 'إ' | 'آ' | 'ؤ' | 'ئ'))
         || c.is_ascii_lowercase()

@@ -16,8 +16,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::pipeline::{geoparse_json, ArticleResult, Pipeline};
-use crate::read::{discover, Input, Job, Limits, Problem, Reader};
+use crate::model::Article;
+use crate::pipeline::{geoparse_json, ArticleResult, Pipeline, Scanned};
+use crate::read::{discover, Input, Job, Limits, Problem, ReadOutcome, Reader};
 use crate::write::{FeatureLines, LayerWriter, Report};
 
 /// Jobs (files or records) read and processed together.
@@ -133,21 +134,30 @@ fn each_result<T: Send>(
     let started = Instant::now();
     let mut reader = Reader::with_limits(inputs, cfg.limits);
     let process = |chunk: Vec<Job>| -> Vec<JobDone<T>> {
-        chunk
+        let outcomes: Vec<(String, ReadOutcome)> = chunk
             .into_par_iter()
-            .map(|job| {
-                let rel = job.rel().to_string();
-                let outcome = job.run_with(cfg.date, cfg.limits);
-                let results = outcome
-                    .articles
-                    .par_iter()
-                    .map(|a| {
-                        let r = pipeline.process(a);
-                        let t = render(&r);
-                        (r, t)
-                    })
-                    .collect();
-                (rel, outcome.problems, results)
+            .map(|job| (job.rel().to_string(), job.run_with(cfg.date, cfg.limits)))
+            .collect();
+        // Every article of the chunk is scanned before any is finished:
+        // each thread runs the matchers over a run of articles while they
+        // are in cache, instead of between the other stages.
+        let articles: Vec<&Article> = outcomes.iter().flat_map(|(_, o)| &o.articles).collect();
+        let scanned: Vec<Scanned> = articles.par_iter().map(|a| pipeline.scan(a)).collect();
+        let mut results = articles
+            .into_par_iter()
+            .zip(scanned)
+            .map(|(a, s)| {
+                let r = pipeline.finish(a, s);
+                let t = render(&r);
+                (r, t)
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
+        outcomes
+            .into_iter()
+            .map(|(rel, o)| {
+                let mine = results.by_ref().take(o.articles.len()).collect();
+                (rel, o.problems, mine)
             })
             .collect()
     };

@@ -550,7 +550,18 @@ impl EventLexicon {
     fn hits(&self, f: &Folded) -> [Vec<Hit>; 3] {
         self.phrases.hits(f)
     }
+
+    /// The scan for event phrases of one folded article, on its own: the
+    /// pipeline runs it over many articles in a row, while the matcher is
+    /// in cache, before the rest of the events stage.
+    pub(crate) fn scan(&self, f: &Folded) -> PhraseHits {
+        PhraseHits(self.hits(f))
+    }
 }
+
+/// The event phrases found in an article by [`EventLexicon::scan`].
+#[derive(Debug)]
+pub(crate) struct PhraseHits([Vec<Hit>; 3]);
 
 // ---------------------------------------------------------------------------
 // Actors
@@ -866,19 +877,21 @@ struct Located {
 /// (type, sub-type, place, date) per article.
 pub fn extract_events(article: &Article, mentions: &[Mention], lex: &EventLexicon) -> Vec<Event> {
     let chars: Vec<char> = article.text.chars().collect();
-    extract_events_folded(article, &chars, &Folded::new(&article.text), mentions, lex)
+    let folded = Folded::new(&article.text);
+    let hits = lex.scan(&folded);
+    extract_events_folded(article, &chars, &folded, hits, mentions, lex)
 }
 
-/// [`extract_events`] over the article's text already folded (the pipeline
-/// folds each text once for all stages).
+/// [`extract_events`] over the article's text already folded and scanned
+/// for event phrases (the pipeline folds each text once for all stages).
 pub(crate) fn extract_events_folded(
     article: &Article,
     chars: &[char],
     folded: &Folded,
+    PhraseHits([triggers, negations, actors]): PhraseHits,
     mentions: &[Mention],
     lex: &EventLexicon,
 ) -> Vec<Event> {
-    let [triggers, negations, actors] = lex.hits(folded);
     let mut doc = Doc {
         article,
         chars,

@@ -79,6 +79,7 @@ pub fn gazetteer_columns() -> &'static [&'static str] {
 pub use geometry::{distance_to_line_km, haversine_km, Banded};
 pub use pipeline::{
     geoparse_json, in_region, ArticleResult, EventRecord, MentionRecord, Options, Pipeline, Region,
+    Scanned,
 };
 pub use query::{write_counts, CountBy, Format, Layer, Query, QuerySpec};
 pub use read::{

@@ -9,13 +9,13 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::events::{extract_events_folded, EventLexicon};
+use crate::events::{extract_events_folded, EventLexicon, PhraseHits};
 use crate::gazetteer::{Gazetteer, Place};
 use crate::geometry::{distance_to_line_km, haversine_km, round6, unit_vector};
 use crate::model::{Article, Event, Kind, Mention};
 use crate::normalise::Folded;
 use crate::resolve::Resolver;
-use crate::tag::Tagger;
+use crate::tag::{Span, Tagger};
 use crate::zones::{controller_name, ZoneSet};
 
 /// Distance to the border (km) and the nearest crossing's name.
@@ -142,6 +142,16 @@ pub struct EventRecord {
     pub date_value: Option<NaiveDate>,
 }
 
+/// An article after [`Pipeline::scan`]: its folded text and chars, and the
+/// names and event phrases found in it, for [`Pipeline::finish`].
+#[derive(Debug)]
+pub struct Scanned {
+    folded: Folded,
+    chars: Vec<char>,
+    spans: Vec<Span>,
+    phrases: PhraseHits,
+}
+
 /// The result of one article.
 #[derive(Debug, Clone)]
 pub struct ArticleResult {
@@ -229,14 +239,23 @@ impl Pipeline {
     /// Place mentions of one text, resolved (no zones, no events).
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
         let chars: Vec<char> = text.chars().collect();
-        self.mentions_folded(text, &chars, &Folded::new(text))
+        let folded = Folded::new(text);
+        let spans = self.tagger.tag(&chars, &folded);
+        self.mentions_of(text, &chars, &folded, &spans)
     }
 
-    fn mentions_folded(&self, text: &str, original: &[char], folded: &Folded) -> Vec<Mention> {
-        let spans = self.tagger.tag(original, folded);
+    /// The mentions of the name spans `spans` found in `text`, and of the
+    /// coordinates written in it.
+    fn mentions_of(
+        &self,
+        text: &str,
+        original: &[char],
+        folded: &Folded,
+        spans: &[Span],
+    ) -> Vec<Mention> {
         let mut mentions =
             self.resolver
-                .resolve(self.gazetteer, &self.tagger, folded, original, &spans);
+                .resolve(self.gazetteer, &self.tagger, folded, original, spans);
         // Names do not overlap one another: of those starting before a
         // coordinate ends, only the last can overlap it.
         let mut names: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
@@ -310,16 +329,44 @@ impl Pipeline {
 
     /// Runs every stage over one article.
     pub fn process(&self, article: &Article) -> ArticleResult {
+        self.finish(article, self.scan(article))
+    }
+
+    /// The first stages of [`Pipeline::process`]: normalise, then scan for
+    /// names and event phrases. A batch runs this over many articles in a
+    /// row before [`Pipeline::finish`] runs the rest over each, so the two
+    /// matchers (megabytes each) stay in cache while they work.
+    pub fn scan(&self, article: &Article) -> Scanned {
         let folded = Folded::new(&article.text);
         let chars: Vec<char> = article.text.chars().collect();
-        let mentions = self.mentions_folded(&article.text, &chars, &folded);
+        let spans = self.tagger.tag(&chars, &folded);
+        let phrases = self.lexicon.scan(&folded);
+        Scanned {
+            folded,
+            chars,
+            spans,
+            phrases,
+        }
+    }
+
+    /// The rest of [`Pipeline::process`] for an article [`Pipeline::scan`]
+    /// scanned: resolve, events, zones and the records.
+    pub fn finish(&self, article: &Article, scanned: Scanned) -> ArticleResult {
+        let Scanned {
+            folded,
+            chars,
+            spans,
+            phrases,
+        } = scanned;
+        let mentions = self.mentions_of(&article.text, &chars, &folded, &spans);
         // Events happen on the ground of the frontier: a foreign country named
         // in a sentence ("backed by Iran", "the US-led coalition") is an actor.
         let locatable: Vec<usize> = (0..mentions.len())
             .filter(|&i| self.can_locate_event(&mentions[i]))
             .collect();
         let subset: Vec<Mention> = locatable.iter().map(|&i| mentions[i].clone()).collect();
-        let mut events = extract_events_folded(article, &chars, &folded, &subset, &self.lexicon);
+        let mut events =
+            extract_events_folded(article, &chars, &folded, phrases, &subset, &self.lexicon);
         for e in &mut events {
             e.mention = locatable[e.mention];
         }

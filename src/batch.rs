@@ -120,7 +120,8 @@ fn start(cfg: &MapConfig) -> Result<(Vec<Input>, Report)> {
 
 /// The engine: reads jobs in chunks, processes each chunk in parallel,
 /// renders every result with `render` (in parallel too) and hands them to
-/// `sink` in input order; `after_chunk` runs once a chunk is handed over.
+/// `sink` in input order, on this thread while the next chunk is processed;
+/// `after_chunk` runs once a chunk is handed over.
 fn each_result<T: Send>(
     pipeline: &Pipeline,
     cfg: &MapConfig,

@@ -334,8 +334,8 @@ impl Pipeline {
 
     /// The first stages of [`Pipeline::process`]: normalise, then scan for
     /// names and event phrases. A batch runs this over many articles in a
-    /// row before [`Pipeline::finish`] runs the rest over each, so the two
-    /// matchers (megabytes each) stay in cache while they work.
+    /// row before [`Pipeline::finish`] runs the rest over each, so the
+    /// matchers (the names' is megabytes) stay in cache while they work.
     pub fn scan(&self, article: &Article) -> Scanned {
         let folded = Folded::new(&article.text);
         let chars: Vec<char> = article.text.chars().collect();
@@ -349,8 +349,8 @@ impl Pipeline {
         }
     }
 
-    /// The rest of [`Pipeline::process`] for an article [`Pipeline::scan`]
-    /// scanned: resolve, events, zones and the records.
+    /// The rest of [`Pipeline::process`]: resolve, events, zones and the
+    /// records. `scanned` must be what [`Pipeline::scan`] made of `article`.
     pub fn finish(&self, article: &Article, scanned: Scanned) -> ArticleResult {
         let Scanned {
             folded,

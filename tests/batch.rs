@@ -334,3 +334,64 @@ fn jsonl_format_over_a_folder_matches_geoparse() {
 fn map_without_out_is_a_usage_error() {
     bin().arg("map").arg(examples()).assert().code(2);
 }
+
+/// The batch engine (chunks, every article of a chunk scanned before any is
+/// finished, results regrouped per input and written while the next chunk
+/// runs) gives each article what `Pipeline::process` gives it alone, in
+/// input order: over more than one chunk, and with files of several records.
+#[test]
+fn batch_gives_each_article_its_own_result_in_input_order() {
+    let pipeline = bordermap::Pipeline::bundled().expect("pipeline");
+    let texts: Vec<String> = std::fs::read_dir(examples())
+        .expect("examples")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| std::fs::read_to_string(p).expect("example"))
+        .collect();
+    assert!(texts.len() >= 5, "{} examples", texts.len());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let record = |i: usize| serde_json::json!({"id": format!("r{i}"), "date": "2021-03-01", "text": texts[i % texts.len()]});
+    // More records than one chunk holds, so chunks follow one another.
+    let mut jsonl = String::new();
+    for i in 0..bordermap::CHUNK + 37 {
+        jsonl.push_str(&record(i).to_string());
+        jsonl.push('\n');
+    }
+    std::fs::write(dir.path().join("a.jsonl"), jsonl).expect("write");
+    let array: Vec<Value> = (0..3).map(|i| record(1000 + i)).collect();
+    std::fs::write(dir.path().join("b.json"), Value::from(array).to_string()).expect("write");
+    std::fs::write(dir.path().join("c.txt"), &texts[1]).expect("write");
+
+    let (inputs, problems) = bordermap::discover(&[dir.path().to_path_buf()]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut want = Vec::new();
+    for input in &inputs {
+        let outcome = bordermap::read_input(input, None);
+        for a in &outcome.articles {
+            let line = bordermap::geoparse_json(&pipeline.process(a));
+            want.push(line);
+        }
+    }
+    assert_eq!(want.len(), bordermap::CHUNK + 37 + 3 + 1);
+
+    let cfg = bordermap::MapConfig {
+        inputs: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    let report = bordermap::run_stream(&pipeline, &cfg, &mut out).expect("run_stream");
+    assert_eq!(report.articles, want.len());
+    let got: Vec<Value> = String::from_utf8(out)
+        .expect("UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(got.len(), want.len());
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(g, w, "article {i}");
+    }
+    // Not vacuous: the examples give mentions and events.
+    assert!(got
+        .iter()
+        .any(|g| g["events"].as_array().is_some_and(|e| !e.is_empty())));
+}

@@ -395,3 +395,53 @@ fn batch_gives_each_article_its_own_result_in_input_order() {
         .iter()
         .any(|g| g["events"].as_array().is_some_and(|e| !e.is_empty())));
 }
+
+/// A stage in a pipeline answers each record as it comes: the result of the
+/// first record is out while standard input is still open and silent.
+#[test]
+fn a_record_on_stdin_is_answered_before_the_next_one_arrives() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("bordermap"))
+        .args(["map", "-", "--format", "jsonl", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn bordermap");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let record = |id: &str| {
+        serde_json::json!({"id": id, "date": "2021-06-28", "text": ARABIC}).to_string() + "\n"
+    };
+    stdin.write_all(record("first").as_bytes()).expect("write");
+    stdin.flush().expect("flush");
+    let first = rx.recv_timeout(std::time::Duration::from_secs(60));
+    if first.is_err() {
+        let _ = child.kill();
+    }
+    let first: Value = serde_json::from_str(
+        &first.expect("no answer to the first record while stdin stayed open"),
+    )
+    .expect("JSON");
+    assert_eq!(first["article"], "first");
+    stdin.write_all(record("second").as_bytes()).expect("write");
+    drop(stdin);
+    let second: Value = serde_json::from_str(
+        &rx.recv_timeout(std::time::Duration::from_secs(60))
+            .expect("second answer"),
+    )
+    .expect("JSON");
+    assert_eq!(second["article"], "second");
+    assert!(child.wait().expect("wait").success());
+    reader.join().expect("reader");
+    assert!(rx.try_recv().is_err(), "one line per record");
+}

@@ -546,16 +546,12 @@ impl EventLexicon {
         })
     }
 
-    /// `[triggers, negations, actors]` found in `f`, from one scan.
-    fn hits(&self, f: &Folded) -> [Vec<Hit>; 3] {
-        self.phrases.hits(f)
-    }
-
-    /// The scan for event phrases of one folded article, on its own: the
-    /// pipeline runs it over many articles in a row, while the matcher is
-    /// in cache, before the rest of the events stage.
+    /// The event phrases of one folded article, `[triggers, negations,
+    /// actors]` from one scan, on its own: the pipeline runs it over many
+    /// articles in a row, while the matcher is in cache, before the rest of
+    /// the events stage.
     pub(crate) fn scan(&self, f: &Folded) -> PhraseHits {
-        PhraseHits(self.hits(f))
+        PhraseHits(self.phrases.hits(f))
     }
 }
 
@@ -572,7 +568,7 @@ pub(crate) struct PhraseHits([Vec<Hit>; 3]);
 pub fn find_actors(text: &str, lex: &EventLexicon) -> Vec<String> {
     let f = Folded::new(text);
     let mut out: Vec<String> = Vec::new();
-    let [_, _, actors] = lex.hits(&f);
+    let PhraseHits([_, _, actors]) = lex.scan(&f);
     for h in actors {
         let name = &lex.actor_names[h.phrase];
         if !out.contains(name) {

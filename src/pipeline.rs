@@ -238,10 +238,16 @@ impl Pipeline {
 
     /// Place mentions of one text, resolved (no zones, no events).
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
-        let chars: Vec<char> = text.chars().collect();
-        let folded = Folded::new(text);
-        let spans = self.tagger.tag(&chars, &folded);
+        let (folded, chars, spans) = self.names_in(text);
         self.mentions_of(text, &chars, &folded, &spans)
+    }
+
+    /// Normalise and tag: `text` folded, its chars, and its name spans.
+    fn names_in(&self, text: &str) -> (Folded, Vec<char>, Vec<Span>) {
+        let folded = Folded::new(text);
+        let chars: Vec<char> = text.chars().collect();
+        let spans = self.tagger.tag(&chars, &folded);
+        (folded, chars, spans)
     }
 
     /// The mentions of the name spans `spans` found in `text`, and of the
@@ -337,9 +343,7 @@ impl Pipeline {
     /// row before [`Pipeline::finish`] runs the rest over each, so the
     /// matchers (the names' is megabytes) stay in cache while they work.
     pub fn scan(&self, article: &Article) -> Scanned {
-        let folded = Folded::new(&article.text);
-        let chars: Vec<char> = article.text.chars().collect();
-        let spans = self.tagger.tag(&chars, &folded);
+        let (folded, chars, spans) = self.names_in(&article.text);
         let phrases = self.lexicon.scan(&folded);
         Scanned {
             folded,

@@ -91,6 +91,6 @@ pub use tag::{Span, Tagger};
 pub use write::{
     collection, gazetteer_csv, gazetteer_features, overlay_feature, point_feature,
     remove_stale_temp_files, remove_temp_files, write_atomic, write_layers, zone_feature,
-    FeatureLines, LayerWriter, Report, ReportItem, TEMP_PREFIX,
+    FeatureBlock, FeatureLines, LayerWriter, Report, ReportItem, TEMP_PREFIX,
 };
 pub use zones::{controller_name, Control, ControlPoint, Overlay, Zone, ZoneSet, CONTROLLERS};

@@ -78,27 +78,44 @@ pub fn write_layers(
     w.finish(pipeline, report)
 }
 
-/// An article's mention and event features, serialised (one line each).
+/// An article's mention and event features, serialised: each layer's
+/// features one per line, joined by `,\n` into one buffer (one allocation
+/// per layer and article rather than one per feature).
 #[derive(Debug, Default)]
 pub struct FeatureLines {
-    pub mentions: Vec<String>,
-    pub events: Vec<String>,
+    pub mentions: FeatureBlock,
+    pub events: FeatureBlock,
+}
+
+/// Features serialised one per line, joined by `,\n`.
+#[derive(Debug, Default)]
+pub struct FeatureBlock {
+    /// The features' JSON (UTF-8), without a leading or trailing separator.
+    pub bytes: Vec<u8>,
+    /// How many features `bytes` holds.
+    pub count: usize,
+}
+
+impl FeatureBlock {
+    fn of<'a, T: Serialize + 'a>(items: impl Iterator<Item = (&'a T, f64, f64)>) -> FeatureBlock {
+        let mut block = FeatureBlock::default();
+        for (record, lon, lat) in items {
+            if block.count > 0 {
+                block.bytes.extend_from_slice(b",\n");
+            }
+            point_line(&mut block.bytes, record, lon, lat);
+            block.count += 1;
+        }
+        block
+    }
 }
 
 impl FeatureLines {
     /// Serialises the features of one result (cheap to run on any thread).
     pub fn of(r: &ArticleResult) -> FeatureLines {
         FeatureLines {
-            mentions: r
-                .mentions
-                .iter()
-                .map(|m| point_line(m, m.lon, m.lat))
-                .collect(),
-            events: r
-                .events
-                .iter()
-                .map(|e| point_line(e, e.lon, e.lat))
-                .collect(),
+            mentions: FeatureBlock::of(r.mentions.iter().map(|m| (m, m.lon, m.lat))),
+            events: FeatureBlock::of(r.events.iter().map(|e| (e, e.lon, e.lat))),
         }
     }
 }
@@ -120,10 +137,13 @@ impl TempLayer {
         Ok(TempLayer { tmp, path, w, n: 0 })
     }
 
-    fn push(&mut self, feature: &str) -> std::io::Result<()> {
+    fn push(&mut self, block: &FeatureBlock) -> std::io::Result<()> {
+        if block.count == 0 {
+            return Ok(());
+        }
         self.w.write_all(if self.n == 0 { b"\n" } else { b",\n" })?;
-        self.n += 1;
-        self.w.write_all(feature.as_bytes())
+        self.n += block.count;
+        self.w.write_all(&block.bytes)
     }
 
     /// Closes the collection and syncs the file; it is renamed later.
@@ -188,14 +208,12 @@ impl LayerWriter {
     /// Adds one article's result; `lines` are its features serialised by
     /// [`FeatureLines::of`].
     pub fn add(&mut self, r: &ArticleResult, lines: &FeatureLines) -> Result<()> {
-        for (layer, features) in [
+        for (layer, block) in [
             (&mut self.mentions, &lines.mentions),
             (&mut self.events, &lines.events),
         ] {
-            for f in features {
-                if let Err(e) = layer.push(f) {
-                    return Err(Error::io(&layer.path, e));
-                }
+            if let Err(e) = layer.push(block) {
+                return Err(Error::io(&layer.path, e));
             }
         }
         for m in &r.mentions {
@@ -426,7 +444,7 @@ pub fn collection(
 /// A Point feature serialised straight from the record: the same bytes as
 /// [`point_feature`] without building a JSON tree first (the hot path of a
 /// batch run).
-fn point_line<T: Serialize>(record: &T, lon: f64, lat: f64) -> String {
+fn point_line<T: Serialize>(out: &mut Vec<u8>, record: &T, lon: f64, lat: f64) {
     #[derive(Serialize)]
     struct Point {
         #[serde(rename = "type")]
@@ -448,7 +466,8 @@ fn point_line<T: Serialize>(record: &T, lon: f64, lat: f64) -> String {
         },
         properties: record,
     };
-    serde_json::to_string(&f).unwrap_or_default()
+    // Writing to a Vec cannot fail, and every record serialises.
+    let _ = serde_json::to_writer(out, &f);
 }
 
 /// A Point feature from a record whose fields become the properties.

@@ -19,7 +19,13 @@ use crate::tag::{Span, Tagger};
 use crate::zones::{controller_name, ZoneSet};
 
 /// Distance to the border (km) and the nearest crossing's name.
-type BorderInfo = (f64, Option<String>);
+type BorderInfo = (f64, Option<&'static str>);
+
+/// A record's text field: borrowed from the bundled gazetteer or lexicons
+/// (they live as long as the process), owned only when made up for the
+/// record, such as a coordinate's name. Saves an allocation per field per
+/// record, and these fields are most of a record.
+pub type Text = Cow<'static, str>;
 
 /// Sample points of an area, shared between threads.
 type Samples = std::sync::Arc<Vec<(f64, f64)>>;
@@ -87,19 +93,19 @@ pub struct MentionRecord {
     pub start: usize,
     pub end: usize,
     pub surface: String,
-    pub place_id: String,
-    pub name_en: String,
-    pub name_ar: String,
+    pub place_id: Text,
+    pub name_en: Text,
+    pub name_ar: Text,
     pub kind: &'static str,
-    pub country: String,
-    pub admin1: Option<String>,
-    pub admin2: Option<String>,
-    pub controller: Option<String>,
-    pub controller_name: Option<String>,
+    pub country: Text,
+    pub admin1: Option<Text>,
+    pub admin2: Option<Text>,
+    pub controller: Option<Text>,
+    pub controller_name: Option<&'static str>,
     pub confidence: f64,
     pub border_km: f64,
-    pub border_side: String,
-    pub nearest_crossing: Option<String>,
+    pub border_side: Text,
+    pub nearest_crossing: Option<&'static str>,
     pub in_region: bool,
     #[serde(skip)]
     pub lon: f64,
@@ -117,22 +123,22 @@ pub struct EventRecord {
     pub event_type: String,
     pub sub_event_type: String,
     pub actors: String,
-    pub place_id: String,
-    pub name_en: String,
-    pub name_ar: String,
+    pub place_id: Text,
+    pub name_en: Text,
+    pub name_ar: Text,
     pub kind: &'static str,
     pub surface: String,
     pub geo_precision: u8,
-    pub country: String,
-    pub admin1: Option<String>,
-    pub admin2: Option<String>,
-    pub controller: Option<String>,
-    pub controller_name: Option<String>,
+    pub country: Text,
+    pub admin1: Option<Text>,
+    pub admin2: Option<Text>,
+    pub controller: Option<Text>,
+    pub controller_name: Option<&'static str>,
     pub controller_share: Option<String>,
     pub zone_id: Option<String>,
     pub border_km: f64,
-    pub border_side: String,
-    pub nearest_crossing: Option<String>,
+    pub border_side: Text,
+    pub nearest_crossing: Option<&'static str>,
     pub text: String,
     #[serde(skip)]
     pub lon: f64,
@@ -162,18 +168,15 @@ pub struct ArticleResult {
 
 impl ControlInfo {
     /// English display name of the controller.
-    fn name(&self) -> Option<String> {
-        self.controller
-            .as_deref()
-            .and_then(controller_name)
-            .map(str::to_string)
+    fn name(&self) -> Option<&'static str> {
+        self.controller.as_deref().and_then(controller_name)
     }
 }
 
 /// Who held a place on a date, in the layers' terms.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct ControlInfo {
-    controller: Option<String>,
+    controller: Option<Text>,
     share: Option<String>,
     zone_id: Option<String>,
 }
@@ -391,14 +394,14 @@ impl Pipeline {
 
     /// The place a mention stands for; for a coordinate, a place of its own
     /// at the point, named after the nearest gazetteer place.
-    fn place_view(&self, m: &Mention) -> Cow<'_, Place> {
+    fn place_view(&self, m: &Mention) -> PlaceView {
         let near = self.gazetteer.place(m.place);
         let Some((lon, lat)) = m.point.filter(|_| m.kind == Kind::Coordinate) else {
-            return Cow::Borrowed(near);
+            return PlaceView(Cow::Borrowed(near));
         };
         let km = haversine_km((lon, lat), (near.lon, near.lat));
         let (admin1, admin2) = self.admin_of(lon, lat);
-        Cow::Owned(Place {
+        PlaceView(Cow::Owned(Place {
             id: format!("coord:{:.5},{:.5}", lat, lon),
             kind: Kind::Coordinate,
             name_en: format!("{km:.1} km from {}", near.name_en),
@@ -421,7 +424,7 @@ impl Pipeline {
             lat,
             population: None,
             needs_context: false,
-        })
+        }))
     }
 
     /// The country polygon a point falls in (Syria or Iraq first).
@@ -457,8 +460,11 @@ impl Pipeline {
     /// Which side of the border a point lies on: the place's own country
     /// (the sources place towns more precisely than the 1:10m border line),
     /// or by the country polygons for places on both sides and bare points.
-    fn border_side(&self, lon: f64, lat: f64, border_km: f64, p: &Place) -> String {
-        let fallback = || p.country.split(',').next().unwrap_or("").to_string();
+    fn border_side(&self, lon: f64, lat: f64, border_km: f64, p: &PlaceView) -> Text {
+        let fallback = || match &p.0 {
+            Cow::Borrowed(p) => Text::Borrowed(p.country.split(',').next().unwrap_or("")),
+            Cow::Owned(p) => Text::Owned(p.country.split(',').next().unwrap_or("").to_string()),
+        };
         let trusted =
             p.kind != Kind::Coordinate && !p.country.contains(',') && !p.country.is_empty();
         if border_km > 25.0 || trusted {
@@ -470,7 +476,7 @@ impl Pipeline {
                 .index_of(id)
                 .is_some_and(|i| self.gazetteer.area_contains(i, lon, lat));
             if inside {
-                return code.to_string();
+                return Text::Borrowed(code);
             }
         }
         fallback()
@@ -496,13 +502,13 @@ impl Pipeline {
             start: m.start,
             end: m.end,
             surface: m.surface.clone(),
-            place_id: p.id.clone(),
-            name_en: p.name_en.clone(),
-            name_ar: p.name_ar.clone(),
+            place_id: p.text(|p| &p.id),
+            name_en: p.text(|p| &p.name_en),
+            name_ar: p.text(|p| &p.name_ar),
             kind: m.kind.as_str(),
-            country: p.country.clone(),
-            admin1: p.admin1.clone(),
-            admin2: p.admin2.clone(),
+            country: p.text(|p| &p.country),
+            admin1: p.opt_text(|p| p.admin1.as_ref()),
+            admin2: p.opt_text(|p| p.admin2.as_ref()),
             controller_name: ctl.name(),
             controller: ctl.controller,
             confidence: (f64::from(m.confidence) * 1000.0).round() / 1000.0,
@@ -529,27 +535,32 @@ impl Pipeline {
             .date
             .map(|d| self.control(m, lon, lat, d))
             .unwrap_or_default();
-        let text: String = chars
-            [e.sentence_start.min(chars.len())..e.sentence_end.min(chars.len())]
+        let sentence = &chars[e.sentence_start.min(chars.len())..e.sentence_end.min(chars.len())];
+        let lead = sentence.iter().take_while(|c| c.is_whitespace()).count();
+        let trail = sentence[lead..]
             .iter()
-            .collect();
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        let text: String = sentence[lead..sentence.len() - trail].iter().collect();
         EventRecord {
             event_id: event_id(&article.id, e, &p.id),
             article: article.id.clone(),
-            date: e.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            // NaiveDate's Display is ISO 8601 (YYYY-MM-DD), without a format parser.
+            date: e.date.map(|d| d.to_string()),
             date_precision: e.date_precision.as_str(),
             event_type: e.event_type.clone(),
             sub_event_type: e.sub_event_type.clone(),
             actors: e.actors.join("; "),
-            place_id: p.id.clone(),
-            name_en: p.name_en.clone(),
-            name_ar: p.name_ar.clone(),
+            place_id: p.text(|p| &p.id),
+            name_en: p.text(|p| &p.name_en),
+            name_ar: p.text(|p| &p.name_ar),
             kind: m.kind.as_str(),
             surface: m.surface.clone(),
             geo_precision: e.geo_precision,
-            country: p.country.clone(),
-            admin1: p.admin1.clone(),
-            admin2: p.admin2.clone(),
+            country: p.text(|p| &p.country),
+            admin1: p.opt_text(|p| p.admin1.as_ref()),
+            admin2: p.opt_text(|p| p.admin2.as_ref()),
             controller_name: ctl.name(),
             controller: ctl.controller,
             controller_share: ctl.share,
@@ -557,7 +568,7 @@ impl Pipeline {
             border_side: self.border_side(lon, lat, border_km, p),
             border_km,
             nearest_crossing,
-            text: text.trim().to_string(),
+            text,
             lon: round6(lon),
             lat: round6(lat),
             date_value: e.date,
@@ -599,7 +610,7 @@ impl Pipeline {
         }
         match self.control_on_own_side(p, lon, lat, date) {
             Some(c) => ControlInfo {
-                controller: Some(c.controller),
+                controller: Some(crate::zones::controller_text(c.controller)),
                 share: None,
                 zone_id: Some(c.zone_id),
             },
@@ -671,7 +682,7 @@ impl Pipeline {
             .collect::<Vec<_>>()
             .join("; ");
         Some(ControlInfo {
-            controller: Some("MIXED".into()),
+            controller: Some(Text::Borrowed("MIXED")),
             share: Some(share),
             zone_id: None,
         })
@@ -699,7 +710,7 @@ impl Pipeline {
     }
 
     /// Distance to the border (km, one decimal) and the nearest crossing.
-    fn border_info(&self, lon: f64, lat: f64) -> (f64, Option<String>) {
+    fn border_info(&self, lon: f64, lat: f64) -> BorderInfo {
         let key = (lon.to_bits(), lat.to_bits());
         if let Some(hit) = self
             .border_cache
@@ -712,12 +723,12 @@ impl Pipeline {
         let km = (distance_to_line_km((lon, lat), self.gazetteer.border()) * 10.0).round() / 10.0;
         let info = (km, self.nearest_crossing(lon, lat));
         if let Ok(mut c) = self.border_cache.write() {
-            c.insert(key, info.clone());
+            c.insert(key, info);
         }
         info
     }
 
-    fn nearest_crossing(&self, lon: f64, lat: f64) -> Option<String> {
+    fn nearest_crossing(&self, lon: f64, lat: f64) -> Option<&'static str> {
         self.crossings
             .iter()
             .map(|&c| {
@@ -730,7 +741,37 @@ impl Pipeline {
                 )
             })
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
-            .map(|(c, _)| self.gazetteer.place(c).name_en.clone())
+            .map(|(c, _)| self.gazetteer.place(c).name_en.as_str())
+    }
+}
+
+/// A mention's place: the gazetteer's own (borrowed, it lives as long as
+/// the process) or one made up for a coordinate. Its fields become record
+/// [`Text`] without copying in the common, borrowed case.
+struct PlaceView(Cow<'static, Place>);
+
+impl std::ops::Deref for PlaceView {
+    type Target = Place;
+    fn deref(&self) -> &Place {
+        &self.0
+    }
+}
+
+impl PlaceView {
+    /// A field as record text.
+    fn text(&self, field: impl Fn(&Place) -> &String) -> Text {
+        match &self.0 {
+            Cow::Borrowed(p) => Text::Borrowed(field(p)),
+            Cow::Owned(p) => Text::Owned(field(p).clone()),
+        }
+    }
+
+    /// An optional field as record text.
+    fn opt_text(&self, field: impl Fn(&Place) -> Option<&String>) -> Option<Text> {
+        match &self.0 {
+            Cow::Borrowed(p) => field(p).map(|s| Text::Borrowed(s.as_str())),
+            Cow::Owned(p) => field(p).map(|s| Text::Owned(s.clone())),
+        }
     }
 }
 

@@ -173,7 +173,7 @@ pub struct LayerWriter {
     dir: PathBuf,
     mentions: TempLayer,
     events: TempLayer,
-    places: BTreeMap<String, PlaceTotals>,
+    places: BTreeMap<crate::pipeline::Text, PlaceTotals>,
     dates: BTreeSet<chrono::NaiveDate>,
     done: bool,
 }
@@ -495,7 +495,7 @@ fn feature(value: GValue, properties: Map<String, Value>) -> Feature {
 }
 
 /// One feature per distinct place mentioned, with how often and where.
-fn place_features(places: &BTreeMap<String, PlaceTotals>) -> Vec<Feature> {
+fn place_features(places: &BTreeMap<crate::pipeline::Text, PlaceTotals>) -> Vec<Feature> {
     places
         .values()
         .map(|t| {

@@ -65,6 +65,15 @@ pub fn controller_name(code: &str) -> Option<&'static str> {
     CONTROLLERS.iter().find(|c| c.0 == code).map(|c| c.1)
 }
 
+/// A controller code as record text: the bundled list's own copy when the
+/// code is known, so records need not allocate it.
+pub fn controller_text(code: String) -> std::borrow::Cow<'static, str> {
+    match CONTROLLERS.iter().find(|c| c.0 == code) {
+        Some(c) => std::borrow::Cow::Borrowed(c.0),
+        None => std::borrow::Cow::Owned(code),
+    }
+}
+
 /// One zone of control over one interval.
 #[derive(Debug, Clone)]
 pub struct Zone {

@@ -52,6 +52,10 @@ pub struct Folded {
     /// For each original char, whether folding dropped it as a mark
     /// (diacritic, tatweel, zero-width): a surface extends over trailing marks.
     dropped_mark: Vec<bool>,
+    /// For each original char, and once more for the end, the folded byte
+    /// its output starts at: `folded_slice` is called for every candidate
+    /// phrase, so it looks this up instead of searching `orig`.
+    start_of: Vec<u32>,
 }
 
 /// What one original char becomes.
@@ -69,8 +73,10 @@ impl Folded {
         let mut orig = Vec::with_capacity(original.len());
         // At most one char per byte: no growing, whatever the script.
         let mut dropped_mark = Vec::with_capacity(original.len());
+        let mut start_of = Vec::with_capacity(original.len() + 1);
         for (ci, c) in original.chars().enumerate() {
             let ci = u32::try_from(ci).unwrap_or(u32::MAX);
+            start_of.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
             let out = fold_char(c);
             dropped_mark.push(matches!(out, Out::Drop));
             match out {
@@ -87,10 +93,12 @@ impl Folded {
                     .for_each(|f| push(&mut text, &mut orig, f, ci)),
             }
         }
+        start_of.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
         Folded {
             text,
             orig,
             dropped_mark,
+            start_of,
         }
     }
 
@@ -138,8 +146,12 @@ impl Folded {
     pub fn folded_slice(&self, start: usize, end: usize) -> &str {
         // Every byte of a folded char maps to the same original char, so
         // both ends fall on char boundaries.
-        let a = self.orig.partition_point(|&o| (o as usize) < start);
-        let b = self.orig.partition_point(|&o| (o as usize) < end);
+        let at = |c: usize| {
+            self.start_of
+                .get(c)
+                .map_or(self.text.len(), |&b| b as usize)
+        };
+        let (a, b) = (at(start), at(end));
         self.text[a..b.max(a)].trim_matches(' ')
     }
 
@@ -158,6 +170,11 @@ impl Folded {
         );
         assert_eq!(self.dropped_mark.len(), original.chars().count());
         let n = self.dropped_mark.len();
+        assert_eq!(self.start_of.len(), n + 1, "one start per char and the end");
+        for (c, &b) in self.start_of.iter().enumerate() {
+            let want = self.orig.partition_point(|&o| (o as usize) < c);
+            assert_eq!(b as usize, want, "start of char {c}");
+        }
         assert!(
             self.orig.iter().all(|&o| (o as usize) < n),
             "a map entry past the end"

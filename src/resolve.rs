@@ -34,6 +34,8 @@ enum Effect {
     Near,
     /// The countryside around a town or area (`ريف`, `countryside`).
     Countryside,
+    /// The name is a person's (`المواطنة ربيعة`, `Mr`): not a place at all.
+    Person,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +79,11 @@ struct Ctx {
     /// Written like a feminine adjective (`سورية`, `تركية` after a noun):
     /// a country only after a preposition or with a clitic.
     adjective_form: bool,
+    /// A word of place stands right before the name (`في`, `قرب`, `طريق`,
+    /// the clitic ب, `in`, `near`): the text uses it as a place.
+    locative: bool,
+    /// A word for a person stands before it (`المواطنة ربيعة خلف`).
+    person: bool,
 }
 
 impl Resolver {
@@ -189,6 +196,7 @@ impl Resolver {
                         }
                     }
                     Effect::Near => c.near = true,
+                    Effect::Person => c.person = true,
                     Effect::Countryside => {
                         c.countryside = true;
                         if c.kind_cue.is_none() {
@@ -206,6 +214,7 @@ impl Resolver {
             c.adjective_form = adjective_form(hay, s);
             c.name = hay[s.name_fstart..s.fend].to_string();
             c.ordinary = self.is_ordinary(&c.name);
+            c.locative = locative(hay, s);
             out.push(c);
         }
         link_neighbours(hay, spans, &mut out);
@@ -289,7 +298,12 @@ fn parse_cue(line: &str) -> std::result::Result<Cue, String> {
         "kind" => Effect::Kind,
         "near" => Effect::Near,
         "countryside" => Effect::Countryside,
-        e => return Err(format!("effect `{e}` must be kind, near or countryside")),
+        "person" => Effect::Person,
+        e => {
+            return Err(format!(
+                "effect `{e}` must be kind, near, countryside or person"
+            ))
+        }
     };
     let kinds = cols
         .get(4)
@@ -614,6 +628,58 @@ fn anchors(cands: &[Vec<u32>], ctx: &[Ctx], gaz: &Gazetteer) -> Anchors {
     a
 }
 
+/// Words before a name that use it as a place, folded.
+static LOCATIVE_WORDS: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| {
+        [
+            "في",
+            "وفي",
+            "من",
+            "ومن",
+            "إلى",
+            "وإلى",
+            "الى",
+            "قرب",
+            "بالقرب",
+            "نحو",
+            "باتجاه",
+            "عند",
+            "حتى",
+            "داخل",
+            "طريق",
+            "أطراف",
+            "محيط",
+            "بمحيط",
+            "ضواحي",
+            "in",
+            "at",
+            "near",
+            "from",
+            "to",
+            "into",
+            "towards",
+            "toward",
+            "outside",
+            "around",
+            "road",
+        ]
+        .iter()
+        .map(|w| fold(w))
+        .collect()
+    });
+
+/// True when the name is used as a place: a locative word right before it
+/// (`في`, `قرب`, `in`), or the clitic ب ("in") on it (`بالميادين`).
+fn locative(hay: &str, s: &Span) -> bool {
+    if hay[s.fstart..s.name_fstart].contains('ب') {
+        return true;
+    }
+    trim_end_punct(&hay[..s.fstart])
+        .rsplit(' ')
+        .next()
+        .is_some_and(|w| LOCATIVE_WORDS.contains(w))
+}
+
 /// The place's own Arabic name without a kind word and without ال, when
 /// it has the article: `ناحية العلم` → `علم`.
 fn primary_without_article(p: &Place) -> Option<String> {
@@ -727,6 +793,10 @@ struct Evidence {
     score: f32,
     /// A cue of its kind, a containing area, or a resolved place within 40 km.
     strong: bool,
+    /// The same without the nearby place: what the words around it say.
+    vouched: bool,
+    /// Listed with names that may be towns nearby (`هجين والسوسة`).
+    listed: bool,
 }
 
 /// Evidence beyond priors for candidate `p` of span `i`.
@@ -766,12 +836,13 @@ fn evidence(
     }
     // Towns listed together lie together: "هجين والسوسة والباغوز".
     let settled = matches!(p.kind, Kind::City | Kind::Town) || p.population.unwrap_or(0) >= 1_000;
-    if ctx[i].list_peers.iter().any(|&j| {
+    let listed = ctx[i].list_peers.iter().any(|&j| {
         cands[j].iter().any(|&c| {
             c != cands[i][0]
                 && haversine_km((p.lon, p.lat), (gaz.place(c).lon, gaz.place(c).lat)) < 60.0
         })
-    }) {
+    });
+    if listed {
         score += 0.15;
         strong |= settled;
     }
@@ -792,6 +863,7 @@ fn evidence(
         d if d.is_finite() => -0.05,
         _ => 0.0,
     };
+    let vouched = strong;
     strong |= nearest < 40.0;
     if anchors
         .areas
@@ -800,7 +872,12 @@ fn evidence(
     {
         score += 0.15;
     }
-    Evidence { score, strong }
+    Evidence {
+        score,
+        strong,
+        vouched,
+        listed,
+    }
 }
 
 /// Whether `pi` lies inside an area that another name of the article may
@@ -853,10 +930,19 @@ fn choose(
                     p.kind,
                     Kind::Village | Kind::Town | Kind::Subdistrict | Kind::District
                 );
-            if ((needs_context(p, &ctx[i]) || bare_alias || ordinary) && !ev.strong)
-                || (is_small_village(p)
-                    && !ev.strong
-                    && (short || !weakly_placed(i, c, cands, gaz)))
+            // A place nearby alone does not make an ordinary word a place
+            // (in a frontier article some place is always nearby: "دفعة
+            // جديدة", "تمشيط واسعة"); it does where the text uses the word
+            // as a place ("في الهول").
+            let used_as_place = ev.vouched || (ev.strong && ctx[i].locative);
+            // A common word ("واسعة في ريف الحسكة": wide, in…) needs its own
+            // kind word, or a place word before it, not just an area after it.
+            let common_word = ctx[i].ordinary || (is_small_village(p) && short);
+            let said_as_place = ctx[i].own_cue || ev.listed || (ev.strong && ctx[i].locative);
+            if ctx[i].person
+                || ((needs_context(p, &ctx[i]) || bare_alias || ordinary) && !used_as_place)
+                || (common_word && !said_as_place)
+                || (is_small_village(p) && !ev.strong && !weakly_placed(i, c, cands, gaz))
             {
                 return None;
             }

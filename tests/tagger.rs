@@ -119,6 +119,62 @@ const ROWS: &[(&str, &str, &[Want], &[&str])] = &[
         &[("Qamişlo", 37.052, 41.231)],
         &[],
     ),
+    // Ordinary words that are also village names, next to a frontier town:
+    // a place nearby is not enough, the text must use the word as a place.
+    (
+        "ordinary word beside a town: جديدة (new)",
+        "وصلت إلى الموصل دفعة جديدة من العائلات العائدة",
+        &[("الموصل", 36.34, 43.13)],
+        &["جديدة"],
+    ),
+    (
+        "ordinary word beside a town: واسعة (wide)",
+        "بدأت قسد عملية تمشيط واسعة في ريف الحسكة",
+        &[],
+        &["واسعة"],
+    ),
+    (
+        "the same kind of name used as a place is kept",
+        "اشتباكات في الهول جنوب شرقي الحسكة",
+        &[("الهول", 36.38, 41.15), ("الحسكة", HASAKAH.0, HASAKAH.1)],
+        &[],
+    ),
+    (
+        "a person, not Rabia",
+        "وقالت المواطنة ربيعة خلف إن الانفجار وقع قرب سنجار",
+        &[("سنجار", 36.32, 41.87)],
+        &["ربيعة"],
+    ),
+    (
+        "the acting officer, not al-Qaim",
+        "وصل القائم بأعمال السفارة إلى الأنبار",
+        &[],
+        &["القائم"],
+    ),
+    (
+        "in all fields, not al-Mayadin",
+        "تنشط الميليشيات في مختلف الميادين قرب البوكمال",
+        &[("البوكمال", ALBU_KAMAL.0, ALBU_KAMAL.1)],
+        &["الميادين"],
+    ),
+    (
+        "the TV channel, not al-Mayadin",
+        "وذكرت قناة الميادين أن غارة استهدفت البوكمال",
+        &[("البوكمال", ALBU_KAMAL.0, ALBU_KAMAL.1)],
+        &["الميادين"],
+    ),
+    (
+        "the horror, not al-Hol",
+        "روت هول ما عاشته في الحسكة",
+        &[("الحسكة", HASAKAH.0, HASAKAH.1)],
+        &["هول"],
+    ),
+    (
+        "a Turkish drone, not the village Turkiyah",
+        "قتل مدنيان بقصف مسيرة تركية قرب القامشلي",
+        &[("القامشلي", 37.052, 41.231)],
+        &["تركية"],
+    ),
 ];
 
 fn check_row(name: &str, text: &str, want: &[Want], reject: &[&str]) {

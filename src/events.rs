@@ -799,8 +799,10 @@ struct Doc<'a> {
     dates: Vec<DateMention>,
     /// [`Doc::may_locate_at`] of every mention, computed once.
     locatable: Vec<bool>,
-    /// [`Doc::focus`], computed on first use.
-    focus: std::cell::OnceCell<Option<usize>>,
+    /// [`Doc::focus`] for events on the ground and for the others,
+    /// computed on first use.
+    focus_ground: std::cell::OnceCell<Option<usize>>,
+    focus_area: std::cell::OnceCell<Option<usize>>,
 }
 
 /// Words that may stand between a place and the place it is located by
@@ -824,6 +826,169 @@ const TARGET_WORDS: [&str; 8] = [
 /// the actor that selects it (also the actor of a protest with none named).
 const CIVILIAN_TYPE: &str = "Violence against civilians";
 const CIVILIANS: &str = "Civilians";
+
+/// ACLED's two sub-types of territory taken by fighting.
+const REGAINS: &str = "Government regains territory";
+const OVERTAKES: &str = "Non-state actor overtakes territory";
+
+/// Actors (canonical names in `actors.tsv`) that ACLED counts as state
+/// forces: when one of them is named first, territory taken by fighting is
+/// regained by a government; otherwise a non-state actor overtook it.
+const STATE_FORCES: [&str; 11] = [
+    "Iraqi Security Forces",
+    "Iraqi Army",
+    "Iraqi Border Guards",
+    "PMF",
+    "Peshmerga",
+    "Syrian Government (Assad)",
+    "Syrian Transitional Government",
+    "Turkish Armed Forces",
+    "Russian Forces",
+    "United States",
+    "US-led Coalition",
+];
+
+/// The territory sub-type by who took the ground: the first actor named
+/// (the subject in both languages' usual order) decides; with no actor the
+/// trigger's own reading stands ("recaptured" regains, "overran" overtakes).
+///
+/// ```text
+/// "Iraqi forces recaptured al-Qaim from ISIS" -> Government regains territory
+/// "ISIS recaptured the village"               -> Non-state actor overtakes territory
+/// ```
+fn territory_sub_type(sub: String, actors: &[String]) -> String {
+    if sub != REGAINS && sub != OVERTAKES {
+        return sub;
+    }
+    match actors.first() {
+        Some(a) if STATE_FORCES.contains(&a.as_str()) => REGAINS.to_string(),
+        Some(a) if a != CIVILIANS => OVERTAKES.to_string(),
+        _ => sub,
+    }
+}
+
+/// Words about saying, folded once: verbs of saying, the "that" that
+/// follows them in Arabic, and the people who say things.
+struct Speaking {
+    speech: HashSet<String>,
+    that: HashSet<String>,
+    nouns: HashSet<String>,
+    /// Verbs of speaking itself, not of making known.
+    spoke: HashSet<String>,
+}
+
+static SPEAKING: std::sync::LazyLock<Speaking> = std::sync::LazyLock::new(|| {
+    let set = |words: &[&str]| words.iter().map(|w| fold(w)).collect::<HashSet<String>>();
+    Speaking {
+        speech: set(&[
+            "said",
+            "says",
+            "say",
+            "told",
+            "tells",
+            "announced",
+            "announces",
+            "blamed",
+            "blames",
+            "accused",
+            "accuses",
+            "stated",
+            "claimed",
+            "warned",
+            "denied",
+            "condemned",
+            "welcomed",
+            "urged",
+            "insisted",
+            "قال",
+            "قالت",
+            "يقول",
+            "تقول",
+            "أعلن",
+            "أعلنت",
+            "يعلن",
+            "تعلن",
+            "أكد",
+            "أكدت",
+            "يؤكد",
+            "تؤكد",
+            "صرح",
+            "صرحت",
+            "أفاد",
+            "أفادت",
+            "ذكر",
+            "ذكرت",
+            "أوضح",
+            "أوضحت",
+            "اتهم",
+            "اتهمت",
+            "يتهم",
+            "تتهم",
+            "حمل",
+            "حملت",
+            "رحب",
+            "رحبت",
+            "دعا",
+            "دعت",
+            "أدان",
+            "أدانت",
+            "نفى",
+            "نفت",
+            "حذر",
+            "حذرت",
+        ]),
+        that: set(&["إن", "أن", "بأن"]),
+        spoke: set(&[
+            "said", "says", "told", "speaking", "spoke", "قال", "قالت", "صرح", "صرحت",
+        ]),
+        nouns: set(&[
+            "مصدر",
+            "مصادر",
+            "مسؤول",
+            "مسؤولون",
+            "مراسل",
+            "متحدث",
+            "المتحدث",
+            "ناطق",
+            "الناطق",
+            "correspondent",
+            "correspondents",
+            "spokesman",
+            "spokeswoman",
+            "spokesperson",
+            "official",
+            "officials",
+            "source",
+            "sources",
+            "lawmaker",
+            "minister",
+            "ministry",
+        ]),
+    }
+});
+
+/// A word without the conjunction و stuck to its front ("وقال" → "قال").
+fn strip_wa(w: &str) -> &str {
+    match w.strip_prefix('و') {
+        Some(rest) if rest.chars().count() >= 2 => rest,
+        _ => w,
+    }
+}
+
+/// True for a trigger row of something that happens at a spot on the
+/// ground (a fight, a strike, an attack, an arrest, a seizure, a change of
+/// hands), as against statements, agreements and changes of policy, which
+/// belong to a country or region.
+fn on_ground(row: &Trigger) -> bool {
+    match row.event_type.as_str() {
+        "Battles" | "Explosions/Remote violence" | "Violence against civilians" => true,
+        "Strategic developments" => matches!(
+            row.sub_event_type.as_str(),
+            "Arrests" | "Disrupted weapons use" | "Non-violent transfer of territory"
+        ),
+        _ => false,
+    }
+}
 
 /// Words that open a new clause ("…, while …"). They (and a semicolon)
 /// join two statements rather than two parts of one: a trigger after them
@@ -909,7 +1074,8 @@ pub(crate) fn extract_events_folded(
         actors,
         dates: crate::dates::find_dates_folded(&article.text, folded, article.date),
         locatable: Vec::new(),
-        focus: std::cell::OnceCell::new(),
+        focus_ground: std::cell::OnceCell::new(),
+        focus_area: std::cell::OnceCell::new(),
     };
     doc.locatable = (0..mentions.len()).map(|m| doc.may_locate_at(m)).collect();
     let mut seen = HashSet::new();
@@ -981,7 +1147,11 @@ impl Doc<'_> {
         if hits.is_empty() {
             return Vec::new();
         }
-        let places = self.places(si);
+        let top = hits
+            .iter()
+            .max_by_key(|h| (self.row(h).priority, std::cmp::Reverse(h.start)))
+            .map(|h| self.row(h));
+        let places = self.places(si, top.is_some_and(on_ground));
         if places.is_empty() {
             return Vec::new();
         }
@@ -1003,8 +1173,9 @@ impl Doc<'_> {
     }
 
     /// Mentions inside sentence `si`; if none, the last mention of the
-    /// previous sentence when it is in the same paragraph.
-    fn places(&self, si: usize) -> Vec<usize> {
+    /// previous sentence when it is in the same paragraph; failing that,
+    /// where the article is set ([`Doc::focus`]).
+    fn places(&self, si: usize, on_ground: bool) -> Vec<usize> {
         let (s, e) = self.sentences[si];
         let inside: Vec<usize> = self
             .mentions_from(s, e)
@@ -1023,7 +1194,10 @@ impl Doc<'_> {
                 .rev()
                 .find(|&m| self.mentions[m].end <= pe && self.may_locate(m))
         });
-        previous.or_else(|| self.focus()).into_iter().collect()
+        previous
+            .or_else(|| self.focus(on_ground))
+            .into_iter()
+            .collect()
     }
 
     /// Indices of the mentions (sorted by start) that start in `[s, e)`.
@@ -1034,25 +1208,43 @@ impl Doc<'_> {
     }
 
     /// Where the article as a whole is set, for a sentence that names no
-    /// place ("a security source revealed coordination…"): the area named
-    /// most often (a country, governorate, region or the border), first
-    /// mention on ties. Events located there get the area's coarse
-    /// geo-precision, never a town's.
-    fn focus(&self) -> Option<usize> {
-        *self.focus.get_or_init(|| {
-            let areas: Vec<usize> = (0..self.mentions.len())
-                .filter(|&m| self.mentions[m].kind.geo_precision() == 3 && self.may_locate(m))
-                .collect();
-            let mut counts: HashMap<u32, usize> = HashMap::new();
-            for &m in &areas {
-                *counts.entry(self.mentions[m].place).or_default() += 1;
-            }
-            let count = |m: usize| counts.get(&self.mentions[m].place).copied().unwrap_or(0);
-            areas
-                .iter()
-                .copied()
-                .max_by(|&a, &b| count(a).cmp(&count(b)).then(b.cmp(&a)))
+    /// place. For something that happens on the ground (`on_ground`: a
+    /// fight, a strike, an arrest: "the attackers then stormed the
+    /// prison…"), the place named most often other than a whole country or
+    /// the border (a town, camp, crossing, district, governorate or region);
+    /// otherwise ("a security source revealed coordination…"), or when the
+    /// article names no such place, the area named most often (a country,
+    /// governorate, region or the border). First mention on ties. Events
+    /// located there get geo-precision 2 at best: the place is implied, not
+    /// named.
+    fn focus(&self, on_ground: bool) -> Option<usize> {
+        let area = || {
+            self.most_named(|m| self.mentions[m].kind.geo_precision() == 3 && self.may_locate(m))
+        };
+        if !on_ground {
+            return *self.focus_area.get_or_init(area);
+        }
+        *self.focus_ground.get_or_init(|| {
+            self.most_named(|m| {
+                !matches!(self.mentions[m].kind, Kind::Country | Kind::Border) && self.may_locate(m)
+            })
+            .or_else(area)
         })
+    }
+
+    /// The mention, among those `ok` accepts, whose place is named most
+    /// often; the first on ties.
+    fn most_named(&self, ok: impl Fn(usize) -> bool) -> Option<usize> {
+        let picked: Vec<usize> = (0..self.mentions.len()).filter(|&m| ok(m)).collect();
+        let mut counts: HashMap<u32, usize> = HashMap::new();
+        for &m in &picked {
+            *counts.entry(self.mentions[m].place).or_default() += 1;
+        }
+        let count = |m: usize| counts.get(&self.mentions[m].place).copied().unwrap_or(0);
+        picked
+            .iter()
+            .copied()
+            .max_by(|&a, &b| count(a).cmp(&count(b)).then(b.cmp(&a)))
     }
 
     /// False for a mention inside an actor's name (the Iraq of "Islamic
@@ -1064,7 +1256,7 @@ impl Doc<'_> {
 
     fn may_locate_at(&self, m: usize) -> bool {
         let (ms, me) = self.span(m);
-        if self.dateline(ms, me) || self.in_object(ms) {
+        if self.dateline(ms, me) || self.in_object(ms) || self.speaker_place(ms, me) {
             return false;
         }
         // Only an actor starting at most `max_actor` chars before can hold it.
@@ -1088,6 +1280,61 @@ impl Doc<'_> {
         let before = self.folded(prev.start.saturating_sub(30), prev.start);
         let word = before.split(' ').next_back();
         !(conj && matches!(word, Some("بين" | "وبين" | "between")))
+    }
+
+    /// True for a place that speaks or where someone spoke, not where
+    /// anything happened: a capital standing for its government right
+    /// before a verb of saying ("Washington blamed…", "a barrier Baghdad
+    /// says…"), or "in X" next to one before the sentence reports anything
+    /// ("A lawmaker in Baghdad said…", "In Damascus, officials said…",
+    /// "قال مسؤول في بغداد إن…", "مراسل عنب بلدي في دير الزور").
+    fn speaker_place(&self, ms: usize, me: usize) -> bool {
+        let si = self.sentences.partition_point(|&(_, e)| e <= ms);
+        let (s, e) = self
+            .sentences
+            .get(si)
+            .copied()
+            .unwrap_or((0, self.chars.len()));
+        let after = self.words(me, e.max(me), 4, false);
+        let before = self.words(s.min(ms), ms, 4, true);
+        let is = |w: Option<&String>, set: &HashSet<String>| {
+            w.is_some_and(|w| set.contains(w.as_str()) || set.contains(strip_wa(w)))
+        };
+        let speech = &SPEAKING.speech;
+        if is(after.first(), speech) {
+            return true;
+        }
+        let in_place = before
+            .first()
+            .is_some_and(|w| matches!(strip_wa(w), "في" | "in" | "من" | "from"));
+        if !in_place {
+            return false;
+        }
+        let nothing_reported_yet = self.triggers[self.triggers.partition_point(|h| h.start < s)..]
+            .first()
+            .is_none_or(|h| h.start >= ms);
+        (nothing_reported_yet && after.iter().take(3).any(|w| is(Some(w), speech)))
+            || is(after.first(), &SPEAKING.that)
+            // "Assad said in Damascus…", "told reporters in Baghdad" (not
+            // "a ceasefire was announced in X": that is where it holds).
+            || before.iter().skip(1).take(2).any(|w| is(Some(w), &SPEAKING.spoke))
+            || before.iter().skip(1).any(|w| is(Some(w), &SPEAKING.nouns))
+    }
+
+    /// Up to `n` folded words of chars `[from, to)`, without punctuation;
+    /// from the end backwards when `backwards`.
+    fn words(&self, from: usize, to: usize, n: usize, backwards: bool) -> Vec<String> {
+        let text = self.folded(from, to);
+        let clean = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+        let words = text.split_whitespace().map(clean).filter(|w| !w.is_empty());
+        if backwards {
+            let mut v: Vec<String> = words.collect();
+            v.reverse();
+            v.truncate(n);
+            v
+        } else {
+            words.take(n).collect()
+        }
     }
 
     /// True when char offset `ms` lies a few words after an object cue in
@@ -1532,6 +1779,7 @@ impl Doc<'_> {
         if event_type == "Protests" && actors.is_empty() {
             actors.push(CIVILIANS.to_string());
         }
+        let sub_event_type = territory_sub_type(sub_event_type, &actors);
         Event {
             mention: l.mention,
             date,
@@ -1539,8 +1787,16 @@ impl Doc<'_> {
             event_type,
             sub_event_type,
             actors,
-            geo_precision: if m.near || m.countryside {
-                2
+            // "Near" or "the countryside of" a town makes it vaguer (2), never
+            // more precise than the place itself: "west of Anbar" stays 3. So
+            // does a place the sentence does not name but the article is about.
+            geo_precision: if m.near
+                || m.countryside
+                || (!(s..e).contains(&m.start)
+                    && [self.focus_ground.get(), self.focus_area.get()]
+                        .contains(&Some(&Some(l.mention))))
+            {
+                m.kind.geo_precision().max(2)
             } else {
                 m.kind.geo_precision()
             },
@@ -2179,6 +2435,9 @@ mod tests {
         assert_eq!(extract_events(&a, &[m.clone()], lex)[0].geo_precision, 2);
         m.near = false;
         m.kind = Kind::Governorate;
+        assert_eq!(extract_events(&a, &[m.clone()], lex)[0].geo_precision, 3);
+        // "West of Anbar" is no more precise than Anbar.
+        m.near = true;
         assert_eq!(extract_events(&a, &[m], lex)[0].geo_precision, 3);
     }
 
@@ -2189,8 +2448,13 @@ mod tests {
         let evs = events(same, &b, None);
         assert_eq!(evs.len(), 1);
         assert_eq!((evs[0].sentence_start, evs[0].sentence_end), (26, 45));
+        // In another paragraph the arrest is still in the article's town,
+        // but only implied: geo-precision 2.
         let other = "وصلت القوات إلى البوكمال.\n\nواعتقلت خمسة أشخاص.";
-        assert_eq!(events(other, &b, None), vec![]);
+        let evs = events(other, &b, None);
+        assert_eq!(evs.len(), 1, "{evs:?}");
+        assert_eq!(evs[0].sub_event_type, "Arrests");
+        assert_eq!(evs[0].geo_precision, 2);
         let no_place = "اعتقلت القوات خمسة أشخاص.";
         assert_eq!(events(no_place, &[], None), vec![]);
     }
@@ -2393,6 +2657,118 @@ mod tests {
                 .collect();
             assert_eq!(got, [(*ty, *sub)], "in {text:?}");
         }
+    }
+
+    #[test]
+    fn territory_taken_by_fighting_follows_who_took_it() {
+        let q = [("al-Qaim", Kind::Town)];
+        let cases = [
+            (
+                "Iraqi forces recaptured the town of al-Qaim from Islamic State on Friday.",
+                "Government regains territory",
+            ),
+            (
+                "Islamic State militants overran al-Qaim after the army withdrew.",
+                "Non-state actor overtakes territory",
+            ),
+            (
+                "The SDF liberated al-Qaim from ISIS.",
+                "Non-state actor overtakes territory",
+            ),
+        ];
+        for (text, want) in cases {
+            let evs = events(text, &q, Some(ymd(2017, 11, 3)));
+            assert_eq!(evs.len(), 1, "{text}: {evs:?}");
+            assert_eq!(evs[0].event_type, "Battles", "{text}");
+            assert_eq!(evs[0].sub_event_type, want, "{text}");
+        }
+        let ar = [("القائم", Kind::Town)];
+        let evs = events(
+            "واستعادت القوات العراقية السيطرة على القائم",
+            &ar,
+            Some(ymd(2017, 11, 3)),
+        );
+        assert_eq!(evs[0].sub_event_type, "Government regains territory");
+        // An intention is not an event.
+        let evs = events(
+            "Peshmerga commanders said they would try to retake al-Qaim.",
+            &q,
+            Some(ymd(2014, 8, 4)),
+        );
+        assert_eq!(evs, vec![]);
+        // HTS's name holds تحرير (liberation) but is no event.
+        let evs = events("وصل وفد من هيئة تحرير الشام إلى القائم", &ar, None);
+        assert!(evs.iter().all(|e| e.event_type != "Battles"), "{evs:?}");
+    }
+
+    #[test]
+    fn speakers_and_capitals_standing_for_governments_are_not_where_it_happened() {
+        // Mentions are numbered in text order.
+        let places = [("Sinjar", Kind::Town), ("Baghdad", Kind::City)];
+        // The abduction is placed at the article's town, not the lawmaker's city.
+        let text = "ISIS fighters overran Sinjar on Sunday.\n\n\
+            A Yazidi lawmaker in Baghdad said hundreds of women had been abducted.";
+        let evs = events(text, &places, Some(ymd(2014, 8, 4)));
+        let abduction = evs
+            .iter()
+            .find(|e| e.sub_event_type == "Abduction/forced disappearance")
+            .expect("the abduction");
+        assert_eq!(abduction.mention, 0, "{evs:?}");
+        assert_eq!(abduction.geo_precision, 2);
+        let places = [("Kirkuk", Kind::City), ("Washington", Kind::City)];
+        let text = "A rocket attack hit a base near Kirkuk.\n\nWashington blamed the attack on Kataib Hezbollah.";
+        let evs = events(text, &places, None);
+        assert!(evs.iter().all(|e| e.mention == 0), "{evs:?}");
+        let places = [("دمشق", Kind::City), ("البوكمال", Kind::City)];
+        let text = "وقال مسؤول في دمشق إن غارة جوية استهدفت البوكمال";
+        let evs = events(text, &places, None);
+        assert_eq!(evs.len(), 1, "{evs:?}");
+        assert_eq!(evs[0].mention, 1);
+    }
+
+    #[test]
+    fn an_unplaced_attack_goes_to_the_article_s_town_not_its_country() {
+        let places = [
+            ("الحسكة", Kind::City),
+            ("سوريا", Kind::Country),
+            ("سوريا", Kind::Country),
+            ("سوريا", Kind::Country),
+        ];
+        let text = "اشتباكات عنيفة في محيط سجن الصناعة بمدينة الحسكة شمال شرقي سوريا.\n\n\
+            وكان عناصر التنظيم قد شنوا هجوماً منسقاً على السجن مساء الخميس.\n\n\
+            وأعلنت الحكومة في سوريا عن تنسيق أمني جديد.\n\n\
+            ويعد السجن الأكبر في سوريا.";
+        let mut ms: Vec<Mention> = Vec::new();
+        let mut from = 0;
+        for (i, (name, kind)) in places.iter().enumerate() {
+            let at = text[from..].find(name).unwrap() + from;
+            let start = text[..at].chars().count();
+            let end = start + name.chars().count();
+            from = at + name.len();
+            ms.push(Mention {
+                start,
+                end,
+                surface: name.to_string(),
+                place: i as u32,
+                kind: *kind,
+                confidence: 0.9,
+                near: false,
+                countryside: false,
+                point: None,
+            });
+        }
+        let a = Article {
+            text: text.into(),
+            date: Some(ymd(2022, 1, 22)),
+            ..Default::default()
+        };
+        let evs = extract_events(&a, &ms, lex());
+        let attack = evs
+            .iter()
+            .find(|e| e.date == Some(ymd(2022, 1, 20)))
+            .expect("the Thursday attack");
+        assert_eq!(ms[attack.mention].surface, "الحسكة", "{evs:?}");
+        assert_eq!(attack.geo_precision, 2);
     }
 
     #[test]

@@ -230,7 +230,7 @@ const MONTHS_AR: &[(&str, Option<&str>, u32)] = &[
 ];
 
 /// English month names; "may" only counts next to a number (it is a verb too).
-const MONTHS_EN: [(&str, u32); 22] = [
+const MONTHS_EN: [(&str, u32); 23] = [
     ("january", 1),
     ("jan", 1),
     ("february", 2),
@@ -253,6 +253,63 @@ const MONTHS_EN: [(&str, u32); 22] = [
     ("november", 11),
     ("nov", 11),
     ("december", 12),
+    ("dec", 12),
+];
+
+/// Arabic ordinal day words, folded ("في الثالث من تشرين الأول"): (first
+/// word, second word, day). Only read before من and a month.
+const ORDINALS_AR: &[(&str, Option<&str>, u32)] = &[
+    ("الاول", None, 1),
+    ("الثاني", None, 2),
+    ("الثالث", None, 3),
+    ("الرابع", None, 4),
+    ("الخامس", None, 5),
+    ("السادس", None, 6),
+    ("السابع", None, 7),
+    ("الثامن", None, 8),
+    ("التاسع", None, 9),
+    ("العاشر", None, 10),
+    ("الحادي", Some("عشر"), 11),
+    ("الثاني", Some("عشر"), 12),
+    ("الثالث", Some("عشر"), 13),
+    ("الرابع", Some("عشر"), 14),
+    ("الخامس", Some("عشر"), 15),
+    ("السادس", Some("عشر"), 16),
+    ("السابع", Some("عشر"), 17),
+    ("الثامن", Some("عشر"), 18),
+    ("التاسع", Some("عشر"), 19),
+    ("العشرين", None, 20),
+    ("الحادي", Some("والعشرين"), 21),
+    ("الثاني", Some("والعشرين"), 22),
+    ("الثالث", Some("والعشرين"), 23),
+    ("الرابع", Some("والعشرين"), 24),
+    ("الخامس", Some("والعشرين"), 25),
+    ("السادس", Some("والعشرين"), 26),
+    ("السابع", Some("والعشرين"), 27),
+    ("الثامن", Some("والعشرين"), 28),
+    ("التاسع", Some("والعشرين"), 29),
+    ("الثلاثين", None, 30),
+    ("الحادي", Some("والثلاثين"), 31),
+];
+
+/// Counts of days written as words, folded: "قبل ثلاثة أيام", "two days ago".
+const COUNTS: &[(&str, i64)] = &[
+    ("يومين", 2),
+    ("ثلاثه", 3),
+    ("اربعه", 4),
+    ("خمسه", 5),
+    ("سته", 6),
+    ("سبعه", 7),
+    ("عشره", 10),
+    ("a", 1),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("ten", 10),
 ];
 
 const WEEKDAYS: [(&str, Weekday); 14] = [
@@ -315,6 +372,7 @@ impl Scan<'_, '_> {
     /// The date expression starting at token `i`, if any.
     fn at(&self, i: usize) -> Option<(usize, Hit)> {
         self.try_weekday_lead(i)
+            .or_else(|| self.try_days_ago(i))
             .or_else(|| self.try_relative_day(i))
             .or_else(|| self.try_relative_period(i))
             .or_else(|| self.try_explicit(i))
@@ -369,10 +427,30 @@ impl Scan<'_, '_> {
         }
     }
 
-    /// "may" is a month only when a number stands next to it.
+    /// "last year", "this year", "من العام الماضي", "العام الجاري" at `i`:
+    /// (years from publication, tokens used).
+    fn year_word(&self, i: usize) -> Option<(i32, usize)> {
+        let of = usize::from(self.is(i, &["من"]));
+        match (self.word(i + of)?, self.word(i + of + 1)) {
+            ("last", Some("year")) => Some((-1, 2)),
+            ("this", Some("year")) => Some((0, 2)),
+            (w, _) if matches!(strip_clitic(w).unwrap_or(w), "العام" | "السنه") => {
+                match self.rel(i + of + 1) {
+                    (Rel::Past, n) => Some((-1, of + 1 + n)),
+                    (Rel::Current, n) => Some((0, of + 1 + n)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// "may" is a month only when a number (or "last year") stands next to it.
     fn may(&self, i: usize) -> Option<(u32, usize)> {
         let near_number = self.day(i + 1).is_some()
             || self.year_num(i + 1).is_some()
+            || matches!(self.word(i + 1), Some("last" | "this"))
+                && self.word(i + 2) == Some("year")
             || i.checked_sub(1).and_then(|p| self.day(p)).is_some();
         (self.word(i) == Some("may") && near_number).then_some((5, 1))
     }
@@ -387,6 +465,24 @@ impl Scan<'_, '_> {
             return None;
         }
         digits.parse().ok().filter(|d| (1..=31).contains(d))
+    }
+
+    /// An Arabic ordinal day at `i`: (day, tokens used).
+    fn ordinal_day(&self, i: usize) -> Option<(u32, usize)> {
+        let w = self.word(i)?;
+        let base = strip_clitic(w).filter(|b| b.starts_with("ال"));
+        let mut best = None;
+        for (first, second, d) in ORDINALS_AR {
+            if *first != w && Some(*first) != base {
+                continue;
+            }
+            match second {
+                Some(s) if self.word(i + 1) == Some(s) => return Some((*d, 2)),
+                Some(_) => {}
+                None => best = Some((*d, 1)),
+            }
+        }
+        best
     }
 
     fn year_num(&self, i: usize) -> Option<i32> {
@@ -450,6 +546,46 @@ impl Scan<'_, '_> {
         Some((end, Some((date, DatePrecision::Day))))
     }
 
+    /// "قبل ثلاثة أيام", "قبل يومين", "منذ 3 أيام", "three days ago",
+    /// "a week ago": days back from publication.
+    fn try_days_ago(&self, i: usize) -> Option<(usize, Hit)> {
+        let count = |j: usize| -> Option<i64> {
+            let w = self.word(j)?;
+            if let Ok(n) = w.parse::<i64>() {
+                return (1..=60).contains(&n).then_some(n);
+            }
+            COUNTS.iter().find(|(c, _)| *c == w).map(|(_, n)| *n)
+        };
+        let unit = |j: usize| -> Option<i64> {
+            match strip_clitic(self.word(j)?).unwrap_or(self.word(j)?) {
+                "ايام" | "يوما" | "day" | "days" => Some(1),
+                "اسبوع" | "اسابيع" | "week" | "weeks" => Some(7),
+                _ => None,
+            }
+        };
+        let published = self.published?;
+        let back = |n: i64| published - Duration::days(n);
+        // "قبل ثلاثة أيام من الهجوم" counts from the attack, not from today.
+        let from_other = |j: usize| self.is(j, &["من", "علي"]);
+        if self.is(i, &["قبل", "منذ"]) {
+            // "قبل يومين": the count is the unit.
+            let (days, next) = match self.word(i + 1) {
+                Some("يومين") => (2, i + 2),
+                Some("اسبوع") => (7, i + 2),
+                _ => (count(i + 1)? * unit(i + 2)?, i + 3),
+            };
+            if from_other(next) {
+                return None;
+            }
+            return Some((next, Some((back(days), DatePrecision::Day))));
+        }
+        let (n, u) = (count(i)?, unit(i + 1)?);
+        if self.word(i + 2) != Some("ago") {
+            return None;
+        }
+        Some((i + 3, Some((back(n * u), DatePrecision::Day))))
+    }
+
     /// (days back from publication, tokens used) of a relative-day word.
     fn relative_day_word(&self, i: usize) -> Option<(i64, usize)> {
         let w = self.word(i)?;
@@ -511,6 +647,14 @@ impl Scan<'_, '_> {
             let of = usize::from(self.is(i + 1, &["من", "of"]));
             let (m, n) = self.month_span(i + 1 + of)?;
             (d, m, i + 1 + of + n)
+        } else if let Some((d, k)) = self.ordinal_day(i) {
+            // "الثالث من تشرين الأول": the من is required, so "الثاني" alone
+            // (the second…) never starts a date.
+            if !self.is(i + k, &["من"]) {
+                return None;
+            }
+            let (m, n) = self.month_span(i + k + 1)?;
+            (d, m, i + k + 1 + n)
         } else {
             let (m, n) = self.month_span(i)?;
             (self.day(i + n)?, m, i + n + 1)
@@ -545,6 +689,12 @@ impl Scan<'_, '_> {
         if let Some(y) = self.year_num(after) {
             let date = NaiveDate::from_ymd_opt(y, month, 1);
             return Some((after + 1, date.map(|d| (d, DatePrecision::Month))));
+        }
+        // "May last year", "آذار من العام الماضي", "in March this year".
+        if let Some((shift, n)) = self.year_word(after) {
+            let y = self.published?.year() + shift;
+            let date = NaiveDate::from_ymd_opt(y, month, 1);
+            return Some((after + n, date.map(|d| (d, DatePrecision::Month))));
         }
         let (rel, r) = self.rel(after);
         if ctx == 0 && r == 0 {
@@ -595,7 +745,9 @@ static STARTERS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::n
         .chain(&MONTH_CONTEXT)
         .chain(&YEAR_CONTEXT)
         .copied()
-        .chain(["العام", "may"])
+        .chain(["العام", "may", "قبل", "منذ", "ago"])
+        .chain(ORDINALS_AR.iter().map(|o| o.0))
+        .chain(COUNTS.iter().map(|c| c.0))
         .chain(WEEKDAYS.iter().map(|w| w.0))
         .chain(MONTHS_AR.iter().map(|m| m.0))
         .chain(MONTHS_EN.iter().map(|m| m.0))
@@ -882,12 +1034,49 @@ mod tests {
             ("last Saturday", "last Saturday", "2021-05-01", Day),
             ("next Monday", "next Monday", "2021-05-03", Day),
             ("last month", "last month", "2021-04-01", Month),
+            // Ordinal days, counts of days back, months of last year.
+            (
+                "في الثالث من تشرين الأول",
+                "الثالث من تشرين الأول",
+                "2020-10-03",
+                Day,
+            ),
+            (
+                "فجر الحادي والعشرين من آذار 2019",
+                "الحادي والعشرين من آذار 2019",
+                "2019-03-21",
+                Day,
+            ),
+            ("قبل ثلاثة أيام", "قبل ثلاثة أيام", "2021-04-29", Day),
+            ("قبل يومين", "قبل يومين", "2021-04-30", Day),
+            ("three days ago", "three days ago", "2021-04-29", Day),
+            ("a week ago", "a week ago", "2021-04-25", Day),
+            ("in May last year", "in May last year", "2020-05-01", Month),
+            (
+                "في آذار من العام الماضي",
+                "في آذار من العام الماضي",
+                "2020-03-01",
+                Month,
+            ),
+            ("on Dec. 29", "Dec. 29", "2020-12-29", Day),
         ];
         let published = Some(ymd(SEED_PUB.0, SEED_PUB.1, SEED_PUB.2));
         for (text, surface, date, precision) in cases {
             let got = found(text, published);
             let want = vec![(surface.to_string(), date.to_string(), *precision)];
             assert_eq!(got, want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn counts_from_another_event_and_bare_ordinals_are_not_dates() {
+        let published = Some(ymd(2021, 5, 2));
+        for text in [
+            "قبل ثلاثة أيام من الهجوم",
+            "الثاني في الترتيب",
+            "the second of the attacks",
+        ] {
+            assert_eq!(found(text, published), vec![], "in {text:?}");
         }
     }
 

@@ -967,6 +967,13 @@ static SPEAKING: std::sync::LazyLock<Speaking> = std::sync::LazyLock::new(|| {
     }
 });
 
+/// The words of folded text, without the punctuation around them.
+fn words(text: &str) -> impl DoubleEndedIterator<Item = &str> + Clone {
+    text.split(' ')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+}
+
 /// A word without the conjunction و stuck to its front ("وقال" → "قال").
 fn strip_wa(w: &str) -> &str {
     match w.strip_prefix('و') {
@@ -1295,17 +1302,18 @@ impl Doc<'_> {
             .get(si)
             .copied()
             .unwrap_or((0, self.chars.len()));
-        let after = self.words(me, e.max(me), 4, false);
-        let before = self.words(s.min(ms), ms, 4, true);
-        let is = |w: Option<&String>, set: &HashSet<String>| {
-            w.is_some_and(|w| set.contains(w.as_str()) || set.contains(strip_wa(w)))
-        };
-        let speech = &SPEAKING.speech;
-        if is(after.first(), speech) {
+        // A few words either side are all it reads: 60 chars hold them.
+        let after = words(self.folded(me, e.clamp(me, me + 60)));
+        let before = words(self.folded(s.max(ms.saturating_sub(60)).min(ms), ms));
+        let is = |w: &str, set: &HashSet<String>| set.contains(w) || set.contains(strip_wa(w));
+        let (speech, nouns, spoke) = (&SPEAKING.speech, &SPEAKING.nouns, &SPEAKING.spoke);
+        let first_after = after.clone().next();
+        if first_after.is_some_and(|w| is(w, speech)) {
             return true;
         }
-        let in_place = before
-            .first()
+        let mut back = before.rev();
+        let in_place = back
+            .next()
             .is_some_and(|w| matches!(strip_wa(w), "في" | "in" | "من" | "from"));
         if !in_place {
             return false;
@@ -1313,28 +1321,12 @@ impl Doc<'_> {
         let nothing_reported_yet = self.triggers[self.triggers.partition_point(|h| h.start < s)..]
             .first()
             .is_none_or(|h| h.start >= ms);
-        (nothing_reported_yet && after.iter().take(3).any(|w| is(Some(w), speech)))
-            || is(after.first(), &SPEAKING.that)
+        (nothing_reported_yet && after.take(3).any(|w| is(w, speech)))
+            || first_after.is_some_and(|w| is(w, &SPEAKING.that))
             // "Assad said in Damascus…", "told reporters in Baghdad" (not
             // "a ceasefire was announced in X": that is where it holds).
-            || before.iter().skip(1).take(2).any(|w| is(Some(w), &SPEAKING.spoke))
-            || before.iter().skip(1).any(|w| is(Some(w), &SPEAKING.nouns))
-    }
-
-    /// Up to `n` folded words of chars `[from, to)`, without punctuation;
-    /// from the end backwards when `backwards`.
-    fn words(&self, from: usize, to: usize, n: usize, backwards: bool) -> Vec<String> {
-        let text = self.folded(from, to);
-        let clean = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
-        let words = text.split_whitespace().map(clean).filter(|w| !w.is_empty());
-        if backwards {
-            let mut v: Vec<String> = words.collect();
-            v.reverse();
-            v.truncate(n);
-            v
-        } else {
-            words.take(n).collect()
-        }
+            || back.clone().take(2).any(|w| is(w, spoke))
+            || back.take(3).any(|w| is(w, nouns))
     }
 
     /// True when char offset `ms` lies a few words after an object cue in

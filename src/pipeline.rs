@@ -603,6 +603,12 @@ impl Pipeline {
         if matches!(p.kind, Kind::Country | Kind::Border | Kind::River) {
             return ControlInfo::default();
         }
+        // The zones reach about 1 km past Syria's and Iraq's outlines (for
+        // the border towns the outlines leave out): a place of another
+        // country, such as a Turkish town across the border, has no zone.
+        if !p.country.split(',').any(|c| c == "SY" || c == "IQ") {
+            return ControlInfo::default();
+        }
         if p.kind.is_area() && !m.countryside {
             if let Some(info) = self.area_control(place, date) {
                 return info;

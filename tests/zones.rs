@@ -301,3 +301,41 @@ fn overlays_mark_presence_without_changing_control() {
         assert!(o.valid_to.is_none_or(|t| t > o.valid_from), "{}", o.zone_id);
     }
 }
+
+/// One article through the whole pipeline (built once for these tests).
+fn run(text: &str, date: &str) -> bordermap::ArticleResult {
+    static P: OnceLock<bordermap::Pipeline> = OnceLock::new();
+    let p = P.get_or_init(|| bordermap::Pipeline::bundled().expect("pipeline"));
+    p.process(&bordermap::Article {
+        id: "t".into(),
+        date: Some(d(date)),
+        text: text.into(),
+        ..Default::default()
+    })
+}
+
+/// The controller of the first mention whose surface is `surface`.
+fn mention_controller(r: &bordermap::ArticleResult, surface: &str) -> Option<String> {
+    r.mentions
+        .iter()
+        .find(|m| m.surface == surface)
+        .unwrap_or_else(|| panic!("no mention {surface:?} in {:?}", r.mentions))
+        .controller
+        .as_deref()
+        .map(str::to_string)
+}
+
+/// Zone polygons reach about 1 km past Syria's outline: a Turkish town on
+/// the border must still get no Syrian controller, and neither may any
+/// place or country outside Syria and Iraq.
+#[test]
+fn places_outside_syria_and_iraq_have_no_controller() {
+    let r = run(
+        "Shells fired from Akcakale and Ceylanpinar hit Tal Abyad and Ras al-Ain, while Nusaybin, Turkey and Jordan closed their gates.",
+        "2016-03-27",
+    );
+    for s in ["Akcakale", "Ceylanpinar", "Nusaybin", "Turkey", "Jordan"] {
+        assert_eq!(mention_controller(&r, s), None, "{s}");
+    }
+    assert!(mention_controller(&r, "Tal Abyad").is_some());
+}

@@ -634,7 +634,8 @@ impl Pipeline {
         lat: f64,
         date: NaiveDate,
     ) -> Option<crate::zones::Control> {
-        let here = self.zones.control_at(lon, lat, date);
+        let side = Some(p.country.as_str());
+        let here = self.zones.control_at_on(lon, lat, date, side);
         let wrong_side = |c: &crate::zones::Control| {
             controller_country(&c.controller)
                 .is_some_and(|cc| !p.country.split(',').any(|pc| pc == cc))
@@ -652,7 +653,7 @@ impl Pipeline {
                 );
                 if let Some(c) = self
                     .zones
-                    .control_at(lon + dlon, lat + dlat, date)
+                    .control_at_on(lon + dlon, lat + dlat, date, side)
                     .filter(|c| !wrong_side(c))
                 {
                     return Some(c);

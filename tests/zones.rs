@@ -339,3 +339,32 @@ fn places_outside_syria_and_iraq_have_no_controller() {
     }
     assert!(mention_controller(&r, "Tal Abyad").is_some());
 }
+
+/// The Iraqi Rabia crossing's town fact (1 km) must not decide for the
+/// Syrian town al-Yarubiyah 0.9 km away: ISIS held Rabia in August 2014,
+/// the YPG held al-Yarubiyah.
+#[test]
+fn a_control_point_decides_only_on_its_own_side() {
+    let r = run(
+        "Islamic State fighters attacked Yazidis near al-Yarubiyah and the Rabia border crossing on Sunday.",
+        "2014-08-04",
+    );
+    assert_eq!(
+        mention_controller(&r, "al-Yarubiyah").as_deref(),
+        Some("SDF")
+    );
+    assert_eq!(
+        mention_controller(&r, "Rabia border crossing").as_deref(),
+        Some("ISIS")
+    );
+    // The bare lookup with the side given agrees.
+    let (lat, lon) = (36.8114, 42.0621);
+    let c = zones()
+        .control_at_on(lon, lat, d("2014-08-10"), Some("SY"))
+        .unwrap();
+    assert_eq!(c.controller, "SDF");
+    let c = zones()
+        .control_at_on(42.072, 36.807, d("2014-08-10"), Some("IQ"))
+        .unwrap();
+    assert_eq!(c.controller, "ISIS");
+}

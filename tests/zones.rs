@@ -368,3 +368,31 @@ fn a_control_point_decides_only_on_its_own_side() {
         .unwrap();
     assert_eq!(c.controller, "ISIS");
 }
+
+/// Kobani was the YPG's from July 2012, besieged by ISIS from September
+/// 2014 to January 2015, and the SDF's after; never the regime's.
+#[test]
+fn kobani_is_held_by_the_ypg_not_the_regime() {
+    let text = "Turkish drones struck a car in Kobani on Sunday, killing two SDF fighters.";
+    for (date, want) in [
+        ("2013-06-01", "SDF"),
+        ("2014-10-15", "CONTESTED"),
+        ("2016-03-27", "SDF"),
+        ("2022-11-20", "SDF"),
+        ("2025-06-01", "SDF"),
+    ] {
+        let r = run(text, date);
+        assert_eq!(
+            mention_controller(&r, "Kobani").as_deref(),
+            Some(want),
+            "{date}"
+        );
+        let e = r.events.first().expect("an event");
+        assert_eq!(e.controller.as_deref(), Some(want), "{date}");
+    }
+    let r = run(
+        "قصفت مسيّرة تركية قرية في ريف عين العرب يوم السبت.",
+        "2024-10-26",
+    );
+    assert_eq!(mention_controller(&r, "عين العرب").as_deref(), Some("SDF"));
+}

@@ -430,6 +430,10 @@ class Events:
     def cite(self, refs):
         out = []
         for ref in refs or []:
+            if ref.startswith("ext:"):
+                # a fact not in control_events.csv: its own source text
+                out.append("not in control_events.csv: " + ref[4:].strip())
+                continue
             for r in self.find(ref):
                 url = r["sources"].split(";")[0].strip()
                 url = re.sub(r"\s+\(.*$", "", url)  # drop "(via mirror)" notes, keep ( ) inside URLs
@@ -452,6 +456,8 @@ def expand_rules(rules, snaps_by_id, snap, events):
     else:
         head = [dict(r, uid=f"D{i}", source=rule_source("default", i, r, events))
                 for i, r in enumerate(rules["defaults"], 1)]
+        head += [dict(r, uid=f"L{i}", source=rule_source("long", i, r, events))
+                 for i, r in enumerate(rules.get("long_rules", []), 1)]
     own = [dict(r, uid=f"{snap['id']}.{i}", source=rule_source(snap["id"], i, r, events))
            for i, r in enumerate(snap["rules"], 1)]
     return head + own

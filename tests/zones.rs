@@ -396,3 +396,35 @@ fn kobani_is_held_by_the_ypg_not_the_regime() {
     );
     assert_eq!(mention_controller(&r, "عين العرب").as_deref(), Some("SDF"));
 }
+
+/// Palmyra: ISIS from May 2015, the government from 27 March 2016, ISIS
+/// again from 11 December 2016, the government from 2 March 2017.
+#[test]
+fn palmyra_changes_hands() {
+    let text = "Heavy fighting was reported in Palmyra on Sunday.";
+    for (date, want) in [
+        ("2015-06-01", "ISIS"),
+        ("2016-03-27", "SY_GOV_ASSAD"),
+        ("2016-12-20", "ISIS"),
+        ("2017-03-02", "SY_GOV_ASSAD"),
+        ("2020-01-01", "SY_GOV_ASSAD"),
+    ] {
+        let r = run(text, date);
+        assert_eq!(
+            mention_controller(&r, "Palmyra").as_deref(),
+            Some(want),
+            "{date}"
+        );
+    }
+}
+
+/// Rukban on the berm lies inside al-Tanf's 55 km zone: held by the
+/// coalition's partner force from March 2016, never by the government.
+#[test]
+fn rukban_is_in_the_tanf_zone_from_2016() {
+    let r = run("Aid reached Rukban camp on Tuesday.", "2016-06-01");
+    assert_eq!(
+        mention_controller(&r, "Rukban camp").as_deref(),
+        Some("SY_OPP_TANF")
+    );
+}

@@ -604,7 +604,12 @@ def build_points(rules, anchors, events, anchor_country):
             if ctl not in rules["controllers"]:
                 die(f"control point {cp['place']}: unknown controller {ctl}")
             to = evs[k + 1][0] if k + 1 < len(evs) else ""
-            src = f"control_events.csv {events.cite([ref])}" if ref else "inference"
+            if not ref:
+                src = "inference"
+            elif ref.startswith("ext:"):
+                src = events.cite([ref])
+            else:
+                src = f"control_events.csv {events.cite([ref])}"
             rows.append({"place": cp["place"], "lat": f"{lat:.5f}", "lon": f"{lon:.5f}",
                          "radius_km": f"{cp['radius_km']:g}", "valid_from": dt, "valid_to": to,
                          "controller": ctl, "confidence": CONF[conf], "source": src, "country": country})

@@ -428,3 +428,29 @@ fn rukban_is_in_the_tanf_zone_from_2016() {
         Some("SY_OPP_TANF")
     );
 }
+
+/// A mention of Qamishli names the city, most of which the SDF held around
+/// the regime's security square: MIXED, the SDF's share the larger. A point
+/// inside the square still answers the regime.
+#[test]
+fn qamishli_city_is_mixed_around_the_security_square() {
+    let r = run(
+        "Mortar rounds struck the centre of Qamishli on Thursday, killing two civilians.",
+        "2019-10-10",
+    );
+    let e = r.events.first().expect("an event");
+    assert_eq!(e.controller.as_deref(), Some("MIXED"));
+    let share = e.controller_share.as_deref().unwrap_or("");
+    assert!(
+        share.starts_with("SDF ") && share.contains("SY_GOV_ASSAD"),
+        "{share}"
+    );
+    assert_eq!(mention_controller(&r, "Qamishli").as_deref(), Some("MIXED"));
+    assert_eq!(
+        zones()
+            .control_at(41.2314, 37.0521, d("2019-10-10"))
+            .unwrap()
+            .controller,
+        "SY_GOV_ASSAD"
+    );
+}

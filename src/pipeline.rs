@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::events::{extract_events_folded, EventLexicon, PhraseHits};
 use crate::gazetteer::{Gazetteer, Place};
 use crate::geometry::{distance_to_line_km, haversine_km, round6, unit_vector};
-use crate::model::{Article, Event, Kind, Mention};
+use crate::model::{Article, DatePrecision, Event, Kind, Mention};
 use crate::normalise::Folded;
 use crate::resolve::Resolver;
 use crate::tag::{Span, Tagger};
@@ -37,6 +37,24 @@ type Shares = Vec<(String, f64)>;
 /// controllers are weighed (the zone rules draw Qamishli and al-Hasakah
 /// cities as 4 km discs too).
 const CITY_KM: f64 = 4.0;
+
+/// The first day after the period a date of this precision stands for
+/// (`first` is the period's first day); `None` for a single day.
+fn period_end(first: NaiveDate, precision: DatePrecision) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    match precision {
+        DatePrecision::Month => {
+            let (y, m) = if first.month() == 12 {
+                (first.year() + 1, 1)
+            } else {
+                (first.year(), first.month() + 1)
+            };
+            NaiveDate::from_ymd_opt(y, m, 1)
+        }
+        DatePrecision::Year => NaiveDate::from_ymd_opt(first.year() + 1, 1, 1),
+        DatePrecision::Day | DatePrecision::Article => None,
+    }
+}
 
 /// Everything built once and shared across articles and threads.
 #[derive(Debug)]
@@ -541,7 +559,7 @@ impl Pipeline {
         let (border_km, nearest_crossing) = self.border_info(lon, lat);
         let ctl = e
             .date
-            .map(|d| self.control(m, lon, lat, d))
+            .map(|d| self.control_over(m, lon, lat, d, e.date_precision, article.date))
             .unwrap_or_default();
         let sentence = &chars[e.sentence_start.min(chars.len())..e.sentence_end.min(chars.len())];
         let lead = sentence.iter().take_while(|c| c.is_whitespace()).count();
@@ -785,6 +803,54 @@ impl Pipeline {
         pts
     }
 
+    /// Controller of a place over the period an event's date stands for:
+    /// for a month or a year, the controller that held the place on most
+    /// days of it (a tie goes to the later one), since the day is unknown;
+    /// the period ends early at the article's date, as nothing reported
+    /// happened after publication. A day (or the article's date) is
+    /// looked up as it is.
+    fn control_over(
+        &self,
+        m: &Mention,
+        lon: f64,
+        lat: f64,
+        first: NaiveDate,
+        precision: DatePrecision,
+        published: Option<NaiveDate>,
+    ) -> ControlInfo {
+        let Some(mut end) = period_end(first, precision) else {
+            return self.control(m, lon, lat, first);
+        };
+        if let Some(p) = published.filter(|p| (first..end).contains(p)) {
+            end = p.succ_opt().unwrap_or(end);
+        }
+        let mut starts: Vec<NaiveDate> = std::iter::once(first)
+            .chain(self.zones.changes_between(first, end))
+            .collect();
+        starts.push(end);
+        // Per controller: days held, and the answer of its longest stretch.
+        let mut held: Vec<(ControlInfo, i64, i64, usize)> = Vec::new(); // (info, days, stretch, last)
+        for (k, w) in starts.windows(2).enumerate() {
+            let days = (w[1] - w[0]).num_days();
+            let info = self.control(m, lon, lat, w[0]);
+            match held.iter_mut().find(|h| h.0.controller == info.controller) {
+                Some(h) => {
+                    h.1 += days;
+                    h.3 = k;
+                    if days >= h.2 {
+                        h.2 = days;
+                        h.0 = info;
+                    }
+                }
+                None => held.push((info, days, days, k)),
+            }
+        }
+        held.into_iter()
+            .max_by_key(|h| (h.1, h.3))
+            .map(|h| h.0)
+            .unwrap_or_default()
+    }
+
     /// The zone at the point, kept on the place's own side of the border: a
     /// crossing or border village whose point falls a few hundred metres
     /// into the neighbour's zone takes the nearest zone of its own country.
@@ -1022,6 +1088,24 @@ mod tests {
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_month_or_a_year_ends_where_the_next_begins() {
+        assert_eq!(
+            period_end(ymd(2024, 12, 1), DatePrecision::Month),
+            Some(ymd(2025, 1, 1))
+        );
+        assert_eq!(
+            period_end(ymd(2016, 2, 1), DatePrecision::Month),
+            Some(ymd(2016, 3, 1))
+        );
+        assert_eq!(
+            period_end(ymd(2016, 1, 1), DatePrecision::Year),
+            Some(ymd(2017, 1, 1))
+        );
+        assert_eq!(period_end(ymd(2016, 3, 27), DatePrecision::Day), None);
+        assert_eq!(period_end(ymd(2016, 3, 27), DatePrecision::Article), None);
     }
 
     #[test]

@@ -362,6 +362,18 @@ impl ZoneSet {
             })
     }
 
+    /// The days strictly between `from` and `to` on which a zone or a town
+    /// fact starts or ends: where the answer for a period may change.
+    pub fn changes_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Iterator<Item = NaiveDate> + '_ {
+        let lo = self.boundaries.partition_point(|&b| b <= from);
+        let hi = self.boundaries.partition_point(|&b| b < to);
+        self.boundaries[lo..hi.max(lo)].iter().copied()
+    }
+
     /// Area shares of each controller over a polygon on `date`, estimated on
     /// a regular grid of sample points (deterministic, no polygon clipping),
     /// largest share first.

@@ -454,3 +454,30 @@ fn qamishli_city_is_mixed_around_the_security_square() {
         "SY_GOV_ASSAD"
     );
 }
+
+/// An event dated to a month or a year takes the controller that held the
+/// place on most days of that period, not on its first day.
+#[test]
+fn a_month_or_year_date_takes_the_controller_of_most_of_the_period() {
+    let r = run(
+        "Syrian government forces withdrew from Albu Kamal in December 2024, and the SDF took over the town before handing it to the new authorities.",
+        "2025-10-06",
+    );
+    let e = r
+        .events
+        .iter()
+        .find(|e| e.date_precision == "month")
+        .expect("a month-dated event");
+    assert_eq!(e.date.as_deref(), Some("2024-12-01"));
+    assert_eq!(e.controller.as_deref(), Some("SY_GOV_TRANSITIONAL"));
+    let r = run(
+        "Islamic State fighters attacked army positions in Palmyra in 2016, killing four soldiers.",
+        "2018-01-10",
+    );
+    let e = r
+        .events
+        .iter()
+        .find(|e| e.date_precision == "year")
+        .expect("a year-dated event");
+    assert_eq!(e.controller.as_deref(), Some("SY_GOV_ASSAD"));
+}

@@ -6,7 +6,8 @@
 //! the bounding boxes of the zones in force in the date's epoch, then a
 //! point-in-polygon test on the polygon's edges banded by latitude. Town-level
 //! facts (`gazetteer/control_points.csv`) override the polygons within a
-//! small radius of a town on the dates they cover.
+//! small radius of a town on the dates they cover, for places on the
+//! fact's own side of the border.
 
 use chrono::NaiveDate;
 use geo::{BoundingRect, MultiPolygon};

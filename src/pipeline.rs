@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::events::{extract_events_folded, EventLexicon, PhraseHits};
 use crate::gazetteer::{Gazetteer, Place};
 use crate::geometry::{distance_to_line_km, haversine_km, round6, unit_vector};
-use crate::model::{Article, Event, Kind, Mention};
+use crate::model::{Article, DatePrecision, Event, Kind, Mention};
 use crate::normalise::Folded;
 use crate::resolve::Resolver;
 use crate::tag::{Span, Tagger};
@@ -33,6 +33,29 @@ type Samples = std::sync::Arc<Vec<(f64, f64)>>;
 /// Controller codes with their share of an area, largest first.
 type Shares = Vec<(String, f64)>;
 
+/// Radius of a city named as a whole, km: the extent over which its
+/// controllers are weighed (the zone rules draw Qamishli and al-Hasakah
+/// cities as 4 km discs too).
+const CITY_KM: f64 = 4.0;
+
+/// The first day after the period a date of this precision stands for
+/// (`first` is the period's first day); `None` for a single day.
+fn period_end(first: NaiveDate, precision: DatePrecision) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    match precision {
+        DatePrecision::Month => {
+            let (y, m) = if first.month() == 12 {
+                (first.year() + 1, 1)
+            } else {
+                (first.year(), first.month() + 1)
+            };
+            NaiveDate::from_ymd_opt(y, m, 1)
+        }
+        DatePrecision::Year => NaiveDate::from_ymd_opt(first.year() + 1, 1, 1),
+        DatePrecision::Day | DatePrecision::Article => None,
+    }
+}
+
 /// Everything built once and shared across articles and threads.
 #[derive(Debug)]
 pub struct Pipeline {
@@ -50,6 +73,8 @@ pub struct Pipeline {
     border_cache: RwLock<HashMap<(u64, u64), BorderInfo>>,
     /// Sample points of areas, for the shares.
     sample_cache: RwLock<HashMap<u32, Samples>>,
+    /// Sample points of cities' discs, for the shares of a city.
+    city_cache: RwLock<HashMap<u32, Samples>>,
     /// Controller of a gazetteer place per (place, countryside, zone epoch):
     /// archives name the same few hundred places on thousands of dates.
     control_cache: RwLock<HashMap<(u32, bool, usize), ControlInfo>>,
@@ -218,6 +243,7 @@ impl Pipeline {
             share_cache: RwLock::new(HashMap::new()),
             border_cache: RwLock::new(HashMap::new()),
             sample_cache: RwLock::new(HashMap::new()),
+            city_cache: RwLock::new(HashMap::new()),
             control_cache: RwLock::new(HashMap::new()),
             point_index: std::sync::OnceLock::new(),
             region: Region::All,
@@ -533,7 +559,7 @@ impl Pipeline {
         let (border_km, nearest_crossing) = self.border_info(lon, lat);
         let ctl = e
             .date
-            .map(|d| self.control(m, lon, lat, d))
+            .map(|d| self.control_over(m, lon, lat, d, e.date_precision, article.date))
             .unwrap_or_default();
         let sentence = &chars[e.sentence_start.min(chars.len())..e.sentence_end.min(chars.len())];
         let lead = sentence.iter().take_while(|c| c.is_whitespace()).count();
@@ -603,19 +629,226 @@ impl Pipeline {
         if matches!(p.kind, Kind::Country | Kind::Border | Kind::River) {
             return ControlInfo::default();
         }
+        // The zones reach about 1 km past Syria's and Iraq's outlines (for
+        // the border towns the outlines leave out): a place of another
+        // country, such as a Turkish town across the border, has no zone.
+        if !p.country.split(',').any(|c| c == "SY" || c == "IQ") {
+            return ControlInfo::default();
+        }
         if p.kind.is_area() && !m.countryside {
             if let Some(info) = self.area_control(place, date) {
                 return info;
             }
         }
+        if p.kind == Kind::City && !m.countryside {
+            if let Some(info) = self.city_control(place, p, lon, lat, date) {
+                return info;
+            }
+        }
         match self.control_on_own_side(p, lon, lat, date) {
             Some(c) => ControlInfo {
+                share: self.mixed_share(&c),
                 controller: Some(crate::zones::controller_text(c.controller)),
-                share: None,
                 zone_id: Some(c.zone_id),
             },
             None => ControlInfo::default(),
         }
+    }
+
+    /// The shares a `MIXED` zone carries, when such a zone decided.
+    fn mixed_share(&self, c: &crate::zones::Control) -> Option<String> {
+        if c.controller != "MIXED" {
+            return None;
+        }
+        let z = &self.zones.zones()[c.zone?];
+        if z.zone_id != c.zone_id {
+            return None; // a town-level fact decided, not the zone
+        }
+        z.properties
+            .get("controller_share")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    }
+
+    /// Controller of a city named as a whole: the zones over the city's
+    /// extent (a disc of [`CITY_KM`] on its own side of the border), not
+    /// only at its point, which may sit in an enclave such as the regime's
+    /// security square in Qamishli. `None` when a town-level fact covers
+    /// the point (the fact decides) or when the zone at the point holds
+    /// (nearly) all of the city.
+    fn city_control(
+        &self,
+        place: u32,
+        p: &Place,
+        lon: f64,
+        lat: f64,
+        date: NaiveDate,
+    ) -> Option<ControlInfo> {
+        if self
+            .zones
+            .fact_at(lon, lat, date, Some(p.country.as_str()))
+            .is_some()
+        {
+            return None;
+        }
+        let samples = self.city_samples(place, p, lon, lat);
+        // Samples per zone, then per controller.
+        let mut per_zone: Vec<(usize, usize)> = Vec::new();
+        for &(x, y) in samples.iter() {
+            let Some(z) = self.zones.zone_at(x, y, date) else {
+                continue;
+            };
+            match per_zone.iter_mut().find(|c| c.0 == z) {
+                Some(c) => c.1 += 1,
+                None => per_zone.push((z, 1)),
+            }
+        }
+        if per_zone.is_empty() {
+            return None;
+        }
+        let zones = self.zones.zones();
+        // Weight per controller, and the zone that gave it the most. A
+        // sample in a MIXED zone counts for the zone's own shares.
+        let mut per_ctl: Vec<(&str, f64, usize, f64)> = Vec::new(); // (code, weight, zone, zone's weight)
+        for &(z, k) in &per_zone {
+            for (code, w) in zone_parts(&zones[z]) {
+                let w = w * k as f64;
+                match per_ctl.iter_mut().find(|c| c.0 == code) {
+                    Some(c) => {
+                        c.1 += w;
+                        if w > c.3 {
+                            (c.2, c.3) = (z, w);
+                        }
+                    }
+                    None => per_ctl.push((code, w, z, w)),
+                }
+            }
+        }
+        let total: f64 = per_ctl.iter().map(|c| c.1).sum();
+        per_ctl.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let (top, top_w, top_zone, _) = per_ctl[0];
+        if top_w / total >= 0.9 {
+            let here = self.zones.zone_at(lon, lat, date);
+            if here.is_some_and(|z| zones[z].controller == top) {
+                return None; // the point's own zone holds the city
+            }
+            let c = crate::zones::Control {
+                controller: top.to_string(),
+                zone_id: zones[top_zone].zone_id.clone(),
+                zone: Some(top_zone),
+            };
+            return Some(ControlInfo {
+                share: self.mixed_share(&c),
+                controller: Some(crate::zones::controller_text(c.controller)),
+                zone_id: Some(c.zone_id),
+            });
+        }
+        let share = per_ctl
+            .iter()
+            .map(|&(c, w, _, _)| (c, w / total))
+            .filter(|(_, s)| *s >= 0.05)
+            .map(|(c, s)| format!("{c} {s:.2}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Some(ControlInfo {
+            controller: Some(Text::Borrowed("MIXED")),
+            share: Some(share),
+            zone_id: None,
+        })
+    }
+
+    /// Sample points of a city's disc on its own side of the border,
+    /// computed once per city.
+    fn city_samples(&self, place: u32, p: &Place, lon: f64, lat: f64) -> Samples {
+        if let Some(s) = self
+            .city_cache
+            .read()
+            .ok()
+            .and_then(|c| c.get(&place).cloned())
+        {
+            return s;
+        }
+        let countries: Vec<u32> = p
+            .country
+            .split(',')
+            .filter_map(|c| {
+                self.gazetteer
+                    .index_of(&format!("country-{}", c.to_lowercase()))
+            })
+            .collect();
+        let n = 21;
+        let (ky, kx) = (111.0, 111.0 * lat.to_radians().cos());
+        let pts: Vec<(f64, f64)> = (0..n * n)
+            .map(|k| {
+                let (i, j) = ((k / n) as f64, (k % n) as f64);
+                let c = (n as f64 - 1.0) / 2.0;
+                (
+                    (i - c) / c * CITY_KM, // km east
+                    (j - c) / c * CITY_KM, // km north
+                )
+            })
+            .filter(|(dx, dy)| dx.hypot(*dy) <= CITY_KM)
+            .map(|(dx, dy)| (lon + dx / kx, lat + dy / ky))
+            .filter(|&(x, y)| {
+                countries.is_empty()
+                    || countries
+                        .iter()
+                        .any(|&c| self.gazetteer.area_contains(c, x, y))
+            })
+            .collect();
+        let pts = std::sync::Arc::new(pts);
+        if let Ok(mut c) = self.city_cache.write() {
+            c.insert(place, pts.clone());
+        }
+        pts
+    }
+
+    /// Controller of a place over the period an event's date stands for:
+    /// for a month or a year, the controller that held the place on most
+    /// days of it (a tie goes to the later one), since the day is unknown;
+    /// the period ends early at the article's date, as nothing reported
+    /// happened after publication. A day (or the article's date) is
+    /// looked up as it is.
+    fn control_over(
+        &self,
+        m: &Mention,
+        lon: f64,
+        lat: f64,
+        first: NaiveDate,
+        precision: DatePrecision,
+        published: Option<NaiveDate>,
+    ) -> ControlInfo {
+        let Some(mut end) = period_end(first, precision) else {
+            return self.control(m, lon, lat, first);
+        };
+        if let Some(p) = published.filter(|p| (first..end).contains(p)) {
+            end = p.succ_opt().unwrap_or(end);
+        }
+        let mut starts: Vec<NaiveDate> = std::iter::once(first)
+            .chain(self.zones.changes_between(first, end))
+            .collect();
+        starts.push(end);
+        // Per controller: days held, and the answer of its longest stretch.
+        let mut held: Vec<(ControlInfo, i64, i64, usize)> = Vec::new(); // (info, days, stretch, last)
+        for (k, w) in starts.windows(2).enumerate() {
+            let days = (w[1] - w[0]).num_days();
+            let info = self.control(m, lon, lat, w[0]);
+            match held.iter_mut().find(|h| h.0.controller == info.controller) {
+                Some(h) => {
+                    h.1 += days;
+                    h.3 = k;
+                    if days >= h.2 {
+                        h.2 = days;
+                        h.0 = info;
+                    }
+                }
+                None => held.push((info, days, days, k)),
+            }
+        }
+        held.into_iter()
+            .max_by_key(|h| (h.1, h.3))
+            .map(|h| h.0)
+            .unwrap_or_default()
     }
 
     /// The zone at the point, kept on the place's own side of the border: a
@@ -628,7 +861,8 @@ impl Pipeline {
         lat: f64,
         date: NaiveDate,
     ) -> Option<crate::zones::Control> {
-        let here = self.zones.control_at(lon, lat, date);
+        let side = Some(p.country.as_str());
+        let here = self.zones.control_at_on(lon, lat, date, side);
         let wrong_side = |c: &crate::zones::Control| {
             controller_country(&c.controller)
                 .is_some_and(|cc| !p.country.split(',').any(|pc| pc == cc))
@@ -646,7 +880,7 @@ impl Pipeline {
                 );
                 if let Some(c) = self
                     .zones
-                    .control_at(lon + dlon, lat + dlat, date)
+                    .control_at_on(lon + dlon, lat + dlat, date, side)
                     .filter(|c| !wrong_side(c))
                 {
                     return Some(c);
@@ -775,6 +1009,29 @@ impl PlaceView {
     }
 }
 
+/// A zone's controller with weight 1, or for a `MIXED` zone the
+/// controllers of its `controller_share` with their shares.
+fn zone_parts(z: &crate::zones::Zone) -> Vec<(&str, f64)> {
+    let parts: Vec<(&str, f64)> = (z.controller == "MIXED")
+        .then(|| z.properties.get("controller_share")?.as_str())
+        .flatten()
+        .map(|share| {
+            share
+                .split(';')
+                .filter_map(|p| {
+                    let (code, w) = p.trim().rsplit_once(' ')?;
+                    Some((code.trim(), w.parse::<f64>().ok()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let sum: f64 = parts.iter().map(|p| p.1).sum();
+    if parts.is_empty() || sum <= 0.0 {
+        return vec![(z.controller.as_str(), 1.0)];
+    }
+    parts.into_iter().map(|(c, w)| (c, w / sum)).collect()
+}
+
 /// The country a controller holds ground in, for the border-side check.
 fn controller_country(code: &str) -> Option<&'static str> {
     match code {
@@ -823,4 +1080,55 @@ pub fn geoparse_json(r: &ArticleResult) -> serde_json::Value {
         "mentions": r.mentions.iter().map(|m| with_point(to_value(serde_json::to_value(m)), m.lon, m.lat)).collect::<Vec<_>>(),
         "events": r.events.iter().map(|e| with_point(to_value(serde_json::to_value(e)), e.lon, e.lat)).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_month_or_a_year_ends_where_the_next_begins() {
+        assert_eq!(
+            period_end(ymd(2024, 12, 1), DatePrecision::Month),
+            Some(ymd(2025, 1, 1))
+        );
+        assert_eq!(
+            period_end(ymd(2016, 2, 1), DatePrecision::Month),
+            Some(ymd(2016, 3, 1))
+        );
+        assert_eq!(
+            period_end(ymd(2016, 1, 1), DatePrecision::Year),
+            Some(ymd(2017, 1, 1))
+        );
+        assert_eq!(period_end(ymd(2016, 3, 27), DatePrecision::Day), None);
+        assert_eq!(period_end(ymd(2016, 3, 27), DatePrecision::Article), None);
+    }
+
+    #[test]
+    fn a_mixed_zone_counts_for_its_shares() {
+        let zone = |code: &str, share: Option<&str>| crate::zones::Zone {
+            zone_id: "z".into(),
+            controller: code.into(),
+            valid_from: ymd(2013, 1, 1),
+            valid_to: None,
+            geometry: geo::MultiPolygon(Vec::new()),
+            properties: share
+                .map(|s| {
+                    let mut m = serde_json::Map::new();
+                    m.insert("controller_share".into(), s.into());
+                    m
+                })
+                .unwrap_or_default(),
+            user: false,
+        };
+        let z = zone("MIXED", Some("SY_GOV_ASSAD 0.5; SDF 0.5"));
+        assert_eq!(zone_parts(&z), vec![("SY_GOV_ASSAD", 0.5), ("SDF", 0.5)]);
+        // Without shares, or not MIXED: the code itself.
+        assert_eq!(zone_parts(&zone("MIXED", None)), vec![("MIXED", 1.0)]);
+        assert_eq!(zone_parts(&zone("SDF", Some("junk"))), vec![("SDF", 1.0)]);
+    }
 }

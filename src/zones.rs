@@ -6,7 +6,8 @@
 //! the bounding boxes of the zones in force in the date's epoch, then a
 //! point-in-polygon test on the polygon's edges banded by latitude. Town-level
 //! facts (`gazetteer/control_points.csv`) override the polygons within a
-//! small radius of a town on the dates they cover.
+//! small radius of a town on the dates they cover, for places on the
+//! fact's own side of the border.
 
 use chrono::NaiveDate;
 use geo::{BoundingRect, MultiPolygon};
@@ -137,6 +138,21 @@ pub struct ControlPoint {
     pub controller: String,
     pub confidence: String,
     pub source: String,
+    /// The country the fact is about (`SY`, `IQ`): it decides only for
+    /// places on that side of the border. Empty or missing: any side.
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+impl ControlPoint {
+    /// True when the fact may decide for a place in `side` (a country code,
+    /// or several joined with `,`); `None` is a point of unknown side.
+    pub fn applies_to(&self, side: Option<&str>) -> bool {
+        match (self.country.as_deref().filter(|c| !c.is_empty()), side) {
+            (Some(c), Some(side)) => side.split(',').any(|s| s.trim() == c),
+            _ => true,
+        }
+    }
 }
 
 /// Who controlled a point on a date, and which zone (or town fact) said so.
@@ -285,8 +301,24 @@ impl ZoneSet {
     }
 
     /// Who controlled the point on `date`: a town-level fact if one covers
-    /// it, else the zone that contains it.
+    /// it, else the zone that contains it. The side of the border is not
+    /// known here, so a fact of either country may decide: for a place,
+    /// use [`ZoneSet::control_at_on`].
     pub fn control_at(&self, lon: f64, lat: f64, date: NaiveDate) -> Option<Control> {
+        self.control_at_on(lon, lat, date, None)
+    }
+
+    /// [`ZoneSet::control_at`] for a point of a place in country `side`
+    /// (`SY`, `IQ`, or several joined with `,`): a town-level fact decides
+    /// only for places on its own side of the border, so the Iraqi Rabia
+    /// crossing's fact does not reach the Syrian town 1 km away.
+    pub fn control_at_on(
+        &self,
+        lon: f64,
+        lat: f64,
+        date: NaiveDate,
+        side: Option<&str>,
+    ) -> Option<Control> {
         if let Some(z) = self.zone_at(lon, lat, date).filter(|&z| self.zones[z].user) {
             return Some(Control {
                 controller: self.zones[z].controller.clone(),
@@ -294,17 +326,7 @@ impl ZoneSet {
                 zone: Some(z),
             });
         }
-        let fact = self
-            .points
-            .iter()
-            .filter(|p| in_interval(p.valid_from, p.valid_to, date))
-            .filter(|p| haversine_km((lon, lat), (p.lon, p.lat)) <= p.radius_km)
-            .max_by(|a, b| {
-                a.valid_from
-                    .cmp(&b.valid_from)
-                    .then(b.radius_km.total_cmp(&a.radius_km))
-            });
-        if let Some(f) = fact {
+        if let Some(f) = self.fact_at(lon, lat, date, side) {
             return Some(Control {
                 controller: f.controller.clone(),
                 zone_id: format!("point:{}", f.place),
@@ -317,6 +339,40 @@ impl ZoneSet {
             zone_id: self.zones[z].zone_id.clone(),
             zone: Some(z),
         })
+    }
+
+    /// The town-level fact that decides for the point on `date`, if any:
+    /// of those covering it on its side, the latest to start, then the
+    /// smallest.
+    pub fn fact_at(
+        &self,
+        lon: f64,
+        lat: f64,
+        date: NaiveDate,
+        side: Option<&str>,
+    ) -> Option<&ControlPoint> {
+        self.points
+            .iter()
+            .filter(|p| in_interval(p.valid_from, p.valid_to, date))
+            .filter(|p| p.applies_to(side))
+            .filter(|p| haversine_km((lon, lat), (p.lon, p.lat)) <= p.radius_km)
+            .max_by(|a, b| {
+                a.valid_from
+                    .cmp(&b.valid_from)
+                    .then(b.radius_km.total_cmp(&a.radius_km))
+            })
+    }
+
+    /// The days strictly between `from` and `to` on which a zone or a town
+    /// fact starts or ends: where the answer for a period may change.
+    pub fn changes_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Iterator<Item = NaiveDate> + '_ {
+        let lo = self.boundaries.partition_point(|&b| b <= from);
+        let hi = self.boundaries.partition_point(|&b| b < to);
+        self.boundaries[lo..hi.max(lo)].iter().copied()
     }
 
     /// Area shares of each controller over a polygon on `date`, estimated on

@@ -430,6 +430,10 @@ class Events:
     def cite(self, refs):
         out = []
         for ref in refs or []:
+            if ref.startswith("ext:"):
+                # a fact not in control_events.csv: its own source text
+                out.append("not in control_events.csv: " + ref[4:].strip())
+                continue
             for r in self.find(ref):
                 url = r["sources"].split(";")[0].strip()
                 url = re.sub(r"\s+\(.*$", "", url)  # drop "(via mirror)" notes, keep ( ) inside URLs
@@ -452,6 +456,8 @@ def expand_rules(rules, snaps_by_id, snap, events):
     else:
         head = [dict(r, uid=f"D{i}", source=rule_source("default", i, r, events))
                 for i, r in enumerate(rules["defaults"], 1)]
+        head += [dict(r, uid=f"L{i}", source=rule_source("long", i, r, events))
+                 for i, r in enumerate(rules.get("long_rules", []), 1)]
     own = [dict(r, uid=f"{snap['id']}.{i}", source=rule_source(snap["id"], i, r, events))
            for i, r in enumerate(snap["rules"], 1)]
     return head + own
@@ -583,10 +589,14 @@ def build_overlays(rules, areas, events):
     return out
 
 
-def build_points(rules, anchors, events):
+def build_points(rules, anchors, events, anchor_country):
     rows = []
     for cp in rules["control_points"]:
         lat, lon = anchors[cp["anchor"]]
+        # a town fact decides only for places on its own side of the border
+        country = cp.get("country") or anchor_country.get(cp["anchor"], "")
+        if country not in ("SY", "IQ"):
+            die(f"control point {cp['place']}: give its country (SY or IQ), anchor says {country!r}")
         evs = sorted(cp["events"], key=lambda e: e[0])
         for k, (dt, ctl, conf, ref) in enumerate(evs):
             if ctl is None:
@@ -594,10 +604,15 @@ def build_points(rules, anchors, events):
             if ctl not in rules["controllers"]:
                 die(f"control point {cp['place']}: unknown controller {ctl}")
             to = evs[k + 1][0] if k + 1 < len(evs) else ""
-            src = f"control_events.csv {events.cite([ref])}" if ref else "inference"
+            if not ref:
+                src = "inference"
+            elif ref.startswith("ext:"):
+                src = events.cite([ref])
+            else:
+                src = f"control_events.csv {events.cite([ref])}"
             rows.append({"place": cp["place"], "lat": f"{lat:.5f}", "lon": f"{lon:.5f}",
                          "radius_km": f"{cp['radius_km']:g}", "valid_from": dt, "valid_to": to,
-                         "controller": ctl, "confidence": CONF[conf], "source": src})
+                         "controller": ctl, "confidence": CONF[conf], "source": src, "country": country})
     rows.sort(key=lambda r: (r["place"], r["valid_from"]))
     return rows
 
@@ -637,13 +652,14 @@ def check_invariants(zfeats, ofeats, slices):
     return errors, worst
 
 
-def lookup(zfeats, points, lat, lon, day):
+def lookup(zfeats, points, lat, lon, day, country=None):
     pt = Point(lon, lat)
     hits = [f for f in zfeats if f["props"]["valid_from"] <= day and (f["props"]["valid_to"] is None or day < f["props"]["valid_to"])
             and f["geom"].covers(pt)]
     zone = hits[0]["props"]["controller"] if len(hits) == 1 else ("GAP" if not hits else "OVERLAP")
     zid = hits[0]["props"]["zone_id"] if len(hits) == 1 else "-"
     cps = [p for p in points if p["valid_from"] <= day and (not p["valid_to"] or day < p["valid_to"])
+           and (country is None or p["country"] == country)
            and haversine_km(lat, lon, float(p["lat"]), float(p["lon"])) <= float(p["radius_km"])]
     if cps:
         cp = sorted(cps, key=lambda p: (p["valid_from"], -float(p["radius_km"])))[-1]
@@ -655,7 +671,7 @@ def run_checks(rules, zfeats, points, areas):
     ok = True
     rows = []
     for c in rules["checks"]:
-        got, zone, by = lookup(zfeats, points, c["lat"], c["lon"], c["date"])
+        got, zone, by = lookup(zfeats, points, c["lat"], c["lon"], c["date"], c.get("country"))
         res = "PASS" if got == c["expect"] else "FAIL"
         ok &= res == "PASS"
         rows.append((res, c["name"], f"{c['lat']},{c['lon']}", c["date"], c["expect"], got, zone, by))
@@ -718,10 +734,11 @@ def main():
     with open(args.rules, encoding="utf-8") as f:
         rules = json.load(f)
     events = Events(os.path.join(args.zones_dir, "control_events.csv"))
-    anchors = {}
+    anchors, anchor_country = {}, {}
     with open(os.path.join(args.zones_dir, "anchors.csv"), encoding="utf-8") as f:
         for r in csv.DictReader(f):
             anchors[r["anchor_id"]] = (float(r["lat"]), float(r["lon"]))
+            anchor_country[r["anchor_id"]] = r["country"]
     for k, v in rules["anchors_extra"].items():
         anchors[k] = (v[0], v[1])
 
@@ -737,7 +754,7 @@ def main():
     if len(ids) != len(set(ids)):
         die("duplicate zone ids")
     ofeats = build_overlays(rules, areas, events)
-    points = build_points(rules, anchors, events)
+    points = build_points(rules, anchors, events, anchor_country)
 
     errors, worst = check_invariants(zfeats, ofeats, slices)
     os.makedirs(args.out_dir, exist_ok=True)
@@ -745,7 +762,7 @@ def main():
     osize = write_fc(os.path.join(args.out_dir, "overlays.geojson"), ofeats)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=["place", "lat", "lon", "radius_km", "valid_from", "valid_to", "controller",
-                                        "confidence", "source"], lineterminator="\n")
+                                        "confidence", "source", "country"], lineterminator="\n")
     w.writeheader()
     w.writerows(points)
     with open(os.path.join(args.out_dir, "control_points.csv"), "w", encoding="utf-8", newline="") as fh:

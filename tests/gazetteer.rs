@@ -202,6 +202,46 @@ fn spelling_variants_find_the_place() {
     assert!(failed.is_empty(), "not found: {failed:?}");
 }
 
+/// A source gave a village near al-Malikiyah the names of Baghuz on the
+/// Euphrates (`tools/curated_drop_names.tsv` removes them); the village
+/// keeps its own names.
+#[test]
+fn baghuz_is_not_a_village_near_al_malikiyah() {
+    let kisweh = |name: &str| {
+        g().lookup(name)
+            .iter()
+            .any(|&i| g().place(i).id == "sy-c4853")
+    };
+    for name in ["Baghuz", "Bāghūz", "Bârhoûz", "الباغوز", "باغوز"] {
+        assert!(!kisweh(name), "{name} still finds Kisweh");
+    }
+    assert!(kisweh("Kisweh") && kisweh("الكسوة"));
+    // Baghuz Fawqani has a census population and is a town.
+    let baghuz = g().places().iter().find(|p| p.id == "sy-c5184").unwrap();
+    assert_eq!(baghuz.kind, Kind::Town);
+    assert!(haversine_km((baghuz.lon, baghuz.lat), (40.959, 34.457)) < 2.0);
+}
+
+/// The bare forms of الهول/الحول are ordinary words ("horror", "around").
+#[test]
+fn bare_hol_is_not_al_hol() {
+    for name in ["هول", "حول"] {
+        let hits: Vec<&str> = g()
+            .lookup(name)
+            .iter()
+            .map(|&i| g().place(i).id.as_str())
+            .collect();
+        assert!(
+            !hits.contains(&"sy-c4519") && !hits.contains(&"sy-adm3-sy080006"),
+            "{name}: {hits:?}"
+        );
+    }
+    assert!(g()
+        .lookup("الهول")
+        .iter()
+        .any(|&i| g().place(i).id == "sy-c4519"));
+}
+
 #[test]
 fn a_bad_extra_row_names_its_line_and_column() {
     let dir = tempfile::tempdir().unwrap();

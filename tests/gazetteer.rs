@@ -242,6 +242,17 @@ fn bare_hol_is_not_al_hol() {
         .any(|&i| g().place(i).id == "sy-c4519"));
 }
 
+/// A bare form the build derives (without قرية or ال) is not added when it
+/// is an ordinary word: "قرية جديدة" (new village) is not "جديدة".
+#[test]
+fn derived_names_are_not_ordinary_words() {
+    let finds = |name: &str, id: &str| g().lookup(name).iter().any(|&i| g().place(i).id == id);
+    assert!(finds("قرية جديدة", "wof-1242760669"));
+    assert!(!finds("جديدة", "wof-1242760669"));
+    assert!(finds("السخنة", "sy-c2893"));
+    assert!(!finds("سخنة", "sy-c2893"));
+}
+
 #[test]
 fn a_bad_extra_row_names_its_line_and_column() {
     let dir = tempfile::tempdir().unwrap();

@@ -1010,18 +1010,24 @@ def main():
             p.kind = "village"
 
     # ---------------- generic name variants (not for villages: keep the list short)
+    # An Arabic form made by dropping "قرية" or the article is not added when it is a word of the
+    # stop-list: "قرية جديدة" (new village) is not also "جديدة", the way the press writes it.
+    def listed_stop(n):
+        f = fold(n)
+        return f in stop or strip_article(f) in stop
+
     for p in places.values():
         if p.kind == "village":
             extra = set()
             for n in p.names:
                 if n.startswith("قرية ") and len(n) > 8:
                     extra.add(n[5:])
-            p.add_names(sorted(extra))
+            p.add_names(sorted(x for x in extra if not listed_stop(x)))
             continue
         extra = set()
         for n in [p.name_en, p.name_ar] + p.names:
             if is_arabic(n):
-                extra |= arabic_variants(n)
+                extra |= {x for x in arabic_variants(n) if not listed_stop(x)}
             elif LATIN_CHAR.search(n) and not FOREIGN_ADMIN_WORDS.search(n):
                 extra |= latin_variants(n)
         p.add_names(sorted(extra))

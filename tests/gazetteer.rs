@@ -202,6 +202,52 @@ fn spelling_variants_find_the_place() {
     assert!(failed.is_empty(), "not found: {failed:?}");
 }
 
+/// Names that probe articles used for frontier places the gazetteer lacked,
+/// or found under another spelling, with the place each must find.
+const PROBE_NAMES: &[(&str, &str)] = &[
+    ("Baghuz", "sy-c5184"),
+    ("Baghouz", "sy-c5184"),
+    ("al-Baghuz", "sy-c5184"),
+    ("Baghuz Fawqani", "sy-c5184"),
+    ("الباغوز", "sy-c5184"),
+    ("الباغوز فوقاني", "sy-c5184"),
+    ("عكاشات", "cur-akashat"),
+    ("Akashat", "cur-akashat"),
+    ("وادي حوران", "cur-wadi-horan"),
+    ("Wadi Hauran", "cur-wadi-horan"),
+    ("خانصور", "wof-1327207133"),
+    ("Khanasor", "wof-1327207133"),
+    ("مخيم روج", "cur-roj-camp"),
+    ("روج", "cur-roj-camp"),
+    ("مخيم نوروز", "cur-newroz-camp"),
+    ("Newroz camp", "cur-newroz-camp"),
+    ("حقل الجبسة", "cur-jbeisa-oilfield"),
+    ("Jbeisa", "cur-jbeisa-oilfield"),
+    ("أبو الحسن", "wof-1209336015"),
+    ("Abu al-Hasan", "wof-1209336015"),
+    ("al-Shafah", "sy-c5183"),
+    ("Sha'fah", "sy-c5183"),
+    ("تربه سبيه", "sy-c4751"),
+    ("غويران", "cur-ghwayran-prison"),
+    ("حي غويران", "cur-ghwayran-prison"),
+    ("Ghwayran", "cur-ghwayran-prison"),
+    ("Ghweran", "cur-ghwayran-prison"),
+    ("Ghuwayran", "cur-ghwayran-prison"),
+    ("حي الزهور", "cur-hasakah-zuhur"),
+    ("حي الطلائع", "cur-hasakah-talai"),
+];
+
+#[test]
+fn probe_names_find_their_place() {
+    let mut failed = Vec::new();
+    for (name, id) in PROBE_NAMES {
+        if !g().lookup(name).iter().any(|&i| g().place(i).id == *id) {
+            failed.push(format!("{name} -> {id}"));
+        }
+    }
+    assert!(failed.is_empty(), "not found: {failed:?}");
+}
+
 /// A source gave a village near al-Malikiyah the names of Baghuz on the
 /// Euphrates (`tools/curated_drop_names.tsv` removes them); the village
 /// keeps its own names.
@@ -240,6 +286,20 @@ fn bare_hol_is_not_al_hol() {
         .lookup("الهول")
         .iter()
         .any(|&i| g().place(i).id == "sy-c4519"));
+}
+
+#[test]
+fn gazetteer_search_finds_ghwayran() {
+    for name in ["Ghwayran", "غويران", "Ghweran"] {
+        let out = assert_cmd::Command::cargo_bin("bordermap")
+            .unwrap()
+            .args(["gazetteer", "search", name])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{name}: {out:?}");
+        assert!(stdout.contains("cur-ghwayran-prison"), "{name}: {stdout}");
+    }
 }
 
 /// A bare form the build derives (without قرية or ال) is not added when it

@@ -202,6 +202,117 @@ fn spelling_variants_find_the_place() {
     assert!(failed.is_empty(), "not found: {failed:?}");
 }
 
+/// Names that probe articles used for frontier places the gazetteer lacked,
+/// or found under another spelling, with the place each must find.
+const PROBE_NAMES: &[(&str, &str)] = &[
+    ("Baghuz", "sy-c5184"),
+    ("Baghouz", "sy-c5184"),
+    ("al-Baghuz", "sy-c5184"),
+    ("Baghuz Fawqani", "sy-c5184"),
+    ("الباغوز", "sy-c5184"),
+    ("الباغوز فوقاني", "sy-c5184"),
+    ("عكاشات", "cur-akashat"),
+    ("Akashat", "cur-akashat"),
+    ("وادي حوران", "cur-wadi-horan"),
+    ("Wadi Hauran", "cur-wadi-horan"),
+    ("خانصور", "wof-1327207133"),
+    ("Khanasor", "wof-1327207133"),
+    ("مخيم روج", "cur-roj-camp"),
+    ("روج", "cur-roj-camp"),
+    ("مخيم نوروز", "cur-newroz-camp"),
+    ("Newroz camp", "cur-newroz-camp"),
+    ("حقل الجبسة", "cur-jbeisa-oilfield"),
+    ("Jbeisa", "cur-jbeisa-oilfield"),
+    ("أبو الحسن", "wof-1209336015"),
+    ("Abu al-Hasan", "wof-1209336015"),
+    ("al-Shafah", "sy-c5183"),
+    ("Sha'fah", "sy-c5183"),
+    ("تربه سبيه", "sy-c4751"),
+    ("غويران", "cur-ghwayran-prison"),
+    ("حي غويران", "cur-ghwayran-prison"),
+    ("Ghwayran", "cur-ghwayran-prison"),
+    ("Ghweran", "cur-ghwayran-prison"),
+    ("Ghuwayran", "cur-ghwayran-prison"),
+    ("حي الزهور", "cur-hasakah-zuhur"),
+    ("حي الطلائع", "cur-hasakah-talai"),
+];
+
+#[test]
+fn probe_names_find_their_place() {
+    let mut failed = Vec::new();
+    for (name, id) in PROBE_NAMES {
+        if !g().lookup(name).iter().any(|&i| g().place(i).id == *id) {
+            failed.push(format!("{name} -> {id}"));
+        }
+    }
+    assert!(failed.is_empty(), "not found: {failed:?}");
+}
+
+/// A source gave a village near al-Malikiyah the names of Baghuz on the
+/// Euphrates (`tools/curated_drop_names.tsv` removes them); the village
+/// keeps its own names.
+#[test]
+fn baghuz_is_not_a_village_near_al_malikiyah() {
+    let kisweh = |name: &str| {
+        g().lookup(name)
+            .iter()
+            .any(|&i| g().place(i).id == "sy-c4853")
+    };
+    for name in ["Baghuz", "Bāghūz", "Bârhoûz", "الباغوز", "باغوز"] {
+        assert!(!kisweh(name), "{name} still finds Kisweh");
+    }
+    assert!(kisweh("Kisweh") && kisweh("الكسوة"));
+    // Baghuz Fawqani has a census population and is a town.
+    let baghuz = g().places().iter().find(|p| p.id == "sy-c5184").unwrap();
+    assert_eq!(baghuz.kind, Kind::Town);
+    assert!(haversine_km((baghuz.lon, baghuz.lat), (40.959, 34.457)) < 2.0);
+}
+
+/// The bare forms of الهول/الحول are ordinary words ("horror", "around").
+#[test]
+fn bare_hol_is_not_al_hol() {
+    for name in ["هول", "حول"] {
+        let hits: Vec<&str> = g()
+            .lookup(name)
+            .iter()
+            .map(|&i| g().place(i).id.as_str())
+            .collect();
+        assert!(
+            !hits.contains(&"sy-c4519") && !hits.contains(&"sy-adm3-sy080006"),
+            "{name}: {hits:?}"
+        );
+    }
+    assert!(g()
+        .lookup("الهول")
+        .iter()
+        .any(|&i| g().place(i).id == "sy-c4519"));
+}
+
+#[test]
+fn gazetteer_search_finds_ghwayran() {
+    for name in ["Ghwayran", "غويران", "Ghweran"] {
+        let out = assert_cmd::Command::cargo_bin("bordermap")
+            .unwrap()
+            .args(["gazetteer", "search", name])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{name}: {out:?}");
+        assert!(stdout.contains("cur-ghwayran-prison"), "{name}: {stdout}");
+    }
+}
+
+/// A bare form the build derives (without قرية or ال) is not added when it
+/// is an ordinary word: "قرية جديدة" (new village) is not "جديدة".
+#[test]
+fn derived_names_are_not_ordinary_words() {
+    let finds = |name: &str, id: &str| g().lookup(name).iter().any(|&i| g().place(i).id == id);
+    assert!(finds("قرية جديدة", "wof-1242760669"));
+    assert!(!finds("جديدة", "wof-1242760669"));
+    assert!(finds("السخنة", "sy-c2893"));
+    assert!(!finds("سخنة", "sy-c2893"));
+}
+
 #[test]
 fn a_bad_extra_row_names_its_line_and_column() {
     let dir = tempfile::tempdir().unwrap();

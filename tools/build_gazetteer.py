@@ -7,7 +7,8 @@
 
 Inputs (read-only): the gazetteer-sources tree (WOF / OCHA / OpenSyria / GeoNames / Natural Earth
 extracts, see its README.md), zones/anchors.csv, and the hand-curated files in tools/:
-curated_places.tsv, curated_variants.tsv, ../gazetteer/lexicon/common_words.txt.
+curated_places.tsv, curated_variants.tsv, curated_drop_names.tsv, curated_population.tsv,
+../gazetteer/lexicon/common_words.txt.
 
 Outputs (in gazetteer/): places.tsv, areas.geojson, border.geojson, rivers.geojson.
 Output is deterministic: rows sorted by place_id, names in a fixed order, floats with fixed
@@ -309,7 +310,7 @@ def good_latin_alt(n):
 class Src:
     """One source row with its name variants."""
     __slots__ = ("source", "sid", "kind", "country", "name_en", "name_ar", "names", "lat", "lon", "pop",
-                 "row", "capit", "adm3_code", "gn", "keys", "cl")
+                 "row", "capit", "adm3_code", "gn", "keys", "cl", "curated_pop")
 
     def __init__(self, row, source_tag):
         self.row = row
@@ -321,6 +322,7 @@ class Src:
         self.lon = float(row["lon"]) if row["lon"] else None
         p = row.get("population") or ""
         self.pop = int(float(p)) if p and float(p) > 0 else None
+        self.curated_pop = False
         self.capit = None
         self.adm3_code = row.get("adm3_code", "")
         self.gn = row.get("geonames_id", "")
@@ -473,6 +475,8 @@ def main():
             anchors[r["anchor_id"]] = (float(r["lat"]), float(r["lon"]))
     curated = read_tsv(os.path.join(TOOLS, "curated_places.tsv"))
     variants = read_tsv(os.path.join(TOOLS, "curated_variants.tsv"))
+    drop_rules = read_tsv(os.path.join(TOOLS, "curated_drop_names.tsv"))
+    pop_rules = read_tsv(os.path.join(TOOLS, "curated_population.tsv"))
 
     # ---------------- sources
     rows = []
@@ -491,6 +495,39 @@ def main():
     for s in srcs:
         if s.source == "ocha-sy" and s.kind == "admin4_community":
             s.capit = capit.get(s.sid)
+
+    # curated corrections of single source rows (`source:source_id`, as in the `absorb` column):
+    # wrong alternate names removed (curated_drop_names.tsv) before anything matches on them, and a
+    # population the sources lack (curated_population.tsv). Rules naming a place id instead drop
+    # names from the built place, after the generic variants (see below).
+    src_index = {(s.row["source"], s.sid): s for s in srcs}
+
+    def src_of(ref, fname):
+        src, _, sid = ref.partition(":")
+        s = src_index.get((src, sid))
+        if s is None:
+            raise SystemExit("%s: no source row %s" % (fname, ref))
+        return s
+
+    place_drops = []
+    for d in drop_rules:
+        names = {fold(x) for x in split_names(d["names"])}
+        if ":" not in d["ref"]:
+            place_drops.append((d["ref"], names))
+            continue
+        s = src_of(d["ref"], "curated_drop_names.tsv")
+        if {fold(s.name_en), fold(s.name_ar)} & names:
+            raise SystemExit("curated_drop_names.tsv: %s: cannot drop the row's own name" % d["ref"])
+        kept = [n for n in s.names if fold(n) not in names]
+        if len(kept) == len(s.names):
+            say("WARNING: curated drop rule matched nothing:", d["ref"], d["names"])
+        s.names = kept
+    for r in pop_rules:
+        s = src_of(r["ref"], "curated_population.tsv")
+        if s.pop:
+            raise SystemExit("curated_population.tsv: %s already has a population (%d)" % (r["ref"], s.pop))
+        s.pop = int(r["population"])
+        s.curated_pop = True
 
     # curated variants: add names to every source row that matches (country, radius, name)
     vrules = []
@@ -836,6 +873,8 @@ def main():
         for m in cl:
             p.add_names(n for n in m.names if not GOV_NAME.search(fold(n)))
             p.sources.add(m.source)
+            if m.curated_pop:
+                p.sources.add("curated")
         if "\ufffd" in p.name_ar or not p.name_ar:
             p.name_ar = next((n for n in p.names if is_arabic(n)), "")
 
@@ -971,21 +1010,40 @@ def main():
             p.kind = "village"
 
     # ---------------- generic name variants (not for villages: keep the list short)
+    # An Arabic form made by dropping "قرية" or the article is not added when it is a word of the
+    # stop-list: "قرية جديدة" (new village) is not also "جديدة", the way the press writes it.
+    def listed_stop(n):
+        f = fold(n)
+        return f in stop or strip_article(f) in stop
+
     for p in places.values():
         if p.kind == "village":
             extra = set()
             for n in p.names:
                 if n.startswith("قرية ") and len(n) > 8:
                     extra.add(n[5:])
-            p.add_names(sorted(extra))
+            p.add_names(sorted(x for x in extra if not listed_stop(x)))
             continue
         extra = set()
         for n in [p.name_en, p.name_ar] + p.names:
             if is_arabic(n):
-                extra |= arabic_variants(n)
+                extra |= {x for x in arabic_variants(n) if not listed_stop(x)}
             elif LATIN_CHAR.search(n) and not FOREIGN_ADMIN_WORDS.search(n):
                 extra |= latin_variants(n)
         p.add_names(sorted(extra))
+
+    # curated_drop_names.tsv rules that name a place id: the names (compared folded) leave the
+    # built place, whichever source row or generic rule brought them in
+    for pid, names in place_drops:
+        p = places.get(pid)
+        if p is None:
+            raise SystemExit("curated_drop_names.tsv: no place " + pid)
+        if {fold(p.name_en), fold(p.name_ar)} & names:
+            raise SystemExit("curated_drop_names.tsv: %s: cannot drop the place's own name" % pid)
+        kept = [n for n in p.names if fold(n) not in names]
+        if len(kept) == len(p.names):
+            say("WARNING: curated drop rule matched nothing:", pid)
+        p.names = kept
 
     # ---------------- flags
     def is_stop(n, short_rule=True):

@@ -361,6 +361,10 @@ enum Scope {
     /// where anything happened: "in retaliation for attacks on Ain al-Asad",
     /// "احتجاجاً على القصف في …".
     Object,
+    /// The places a few words later are where something came from, not
+    /// where it happened ("launched from the direction of T2", "قادمة من
+    /// الباغوز"); the triggers there still count.
+    Origin,
 }
 
 /// Trigger, actor and negation lexicons, loaded once and shared across
@@ -494,11 +498,12 @@ fn parse_scope(file: &str, line: usize, s: &str) -> Result<Scope, LexiconError> 
         "sentence" => Ok(Scope::Sentence),
         "clause" => Ok(Scope::Clause),
         "object" => Ok(Scope::Object),
+        "origin" => Ok(Scope::Origin),
         _ => Err(row_error(
             file,
             line,
             4,
-            format!("negation scope {s:?} must be 'sentence', 'clause' or 'object'"),
+            format!("negation scope {s:?} must be 'sentence', 'clause', 'object' or 'origin'"),
         )),
     }
 }
@@ -1334,8 +1339,17 @@ impl Doc<'_> {
     fn in_object(&self, ms: usize) -> bool {
         let before = self.negations.partition_point(|n| n.end <= ms);
         self.negations[..before].iter().rev().take(3).any(|n| {
-            self.lex.scopes[n.phrase] == Scope::Object
-                && within_clause_window(&self.chars[n.end..ms])
+            let first_after = || {
+                // Only the first place after an origin cue is the origin:
+                // "launched from T2 at al-Tanf".
+                let k = self.mentions.partition_point(|m| m.start < n.end);
+                self.mentions.get(k).is_some_and(|m| m.start == ms)
+            };
+            match self.lex.scopes[n.phrase] {
+                Scope::Object => within_clause_window(&self.chars[n.end..ms]),
+                Scope::Origin => within_clause_window(&self.chars[n.end..ms]) && first_after(),
+                _ => false,
+            }
         })
     }
 
@@ -2716,6 +2730,22 @@ mod tests {
         let evs = events(text, &places, None);
         assert_eq!(evs.len(), 1, "{evs:?}");
         assert_eq!(evs[0].mention, 1);
+    }
+
+    #[test]
+    fn where_something_came_from_is_not_where_it_happened() {
+        let places = [("T2", Kind::Base), ("al-Tanf", Kind::Base)];
+        let text = "A drone attack launched from the direction of T2 targeted al-Tanf on Monday.";
+        let evs = events(text, &places, Some(ymd(2023, 3, 15)));
+        assert_eq!(evs.len(), 1, "{evs:?}");
+        assert_eq!(evs[0].mention, 1);
+        let places = [("الباغوز", Kind::Village), ("هجين", Kind::Town)];
+        let text = "وصلت تعزيزات عسكرية قادمة من الباغوز إلى هجين";
+        let evs = events(text, &places, None);
+        assert!(
+            !evs.is_empty() && evs.iter().all(|e| e.mention == 1),
+            "{evs:?}"
+        );
     }
 
     #[test]

@@ -348,7 +348,7 @@ const MONTH_CONTEXT: [&str; 14] = [
 ];
 
 /// Words that, before a four-digit number, make it a year ("عام 2014").
-const YEAR_CONTEXT: [&str; 13] = [
+const YEAR_CONTEXT: [&str; 27] = [
     "عام",
     "العام",
     "سنه",
@@ -362,6 +362,21 @@ const YEAR_CONTEXT: [&str; 13] = [
     "خلال",
     "صيف",
     "year",
+    // "in early 2015", "أواخر 2017", "خريف 2017": still that year.
+    "early",
+    "late",
+    "mid",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "اواخر",
+    "اوائل",
+    "مطلع",
+    "منتصف",
+    "خريف",
+    "ربيع",
 ];
 
 impl Scan<'_, '_> {
@@ -1059,6 +1074,8 @@ mod tests {
                 Month,
             ),
             ("on Dec. 29", "Dec. 29", "2020-12-29", Day),
+            ("in early 2015", "early 2015", "2015-01-01", Year),
+            ("أواخر 2017", "أواخر 2017", "2017-01-01", Year),
         ];
         let published = Some(ymd(SEED_PUB.0, SEED_PUB.1, SEED_PUB.2));
         for (text, surface, date, precision) in cases {

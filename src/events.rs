@@ -861,12 +861,12 @@ const STATE_FORCES: [&str; 11] = [
 /// "Iraqi forces recaptured al-Qaim from ISIS" -> Government regains territory
 /// "ISIS recaptured the village"               -> Non-state actor overtakes territory
 /// ```
-fn territory_sub_type(sub: String, actors: &[String]) -> String {
+fn territory_sub_type(sub: String, taker: Option<&str>) -> String {
     if sub != REGAINS && sub != OVERTAKES {
         return sub;
     }
-    match actors.first() {
-        Some(a) if STATE_FORCES.contains(&a.as_str()) => REGAINS.to_string(),
+    match taker {
+        Some(a) if STATE_FORCES.contains(&a) => REGAINS.to_string(),
         Some(a) if a != CIVILIANS => OVERTAKES.to_string(),
         _ => sub,
     }
@@ -1757,6 +1757,24 @@ impl Doc<'_> {
         named_on(out, date)
     }
 
+    /// Who took ground in chars `[s, e)`: the first actor named there that
+    /// is not the one it was taken from ("its recapture from Islamic State",
+    /// "من سيطرة داعش").
+    fn taker(&self, s: usize, e: usize, date: Option<NaiveDate>) -> Option<String> {
+        const LOSER_WORDS: [&str; 8] = ["from", "of", "من", "سيطره", "قبضه", "يد", "against", "ضد"];
+        let hit = self
+            .actors
+            .iter()
+            .filter(|a| a.start >= s && a.end <= e)
+            .find(|a| {
+                let before = self.folded(s.max(a.start.saturating_sub(20)), a.start);
+                let last = words(before).next_back();
+                !last.is_some_and(|w| LOSER_WORDS.contains(&w))
+            })?;
+        let name = self.lex.actor_names[hit.phrase].clone();
+        named_on(vec![name], date).into_iter().next()
+    }
+
     fn event(&self, si: usize, st: &Sentence, l: &Located) -> Event {
         let (s, e) = self.sentences[si];
         let (date, date_precision) = self.date(si, st, &l.hit);
@@ -1785,7 +1803,7 @@ impl Doc<'_> {
         if event_type == "Protests" && actors.is_empty() {
             actors.push(CIVILIANS.to_string());
         }
-        let sub_event_type = territory_sub_type(sub_event_type, &actors);
+        let sub_event_type = territory_sub_type(sub_event_type, self.taker(s, e, date).as_deref());
         Event {
             mention: l.mention,
             date,
@@ -2681,6 +2699,11 @@ mod tests {
                 "The SDF liberated al-Qaim from ISIS.",
                 "Non-state actor overtakes territory",
             ),
+            // The one it was taken from is not the taker.
+            (
+                "al-Qaim has been calm since its recapture from Islamic State in 2017.",
+                "Government regains territory",
+            ),
         ];
         for (text, want) in cases {
             let evs = events(text, &q, Some(ymd(2017, 11, 3)));
@@ -2840,6 +2863,16 @@ mod tests {
                 "Arrests",
             ),
             ("اعتصام للأهالي في البوكمال", &b, "Peaceful protest"),
+            (
+                "اعتقلت القوات مشتبهاً به في البوكمال لمعرفة ارتباطه بالهجوم",
+                &b,
+                "Arrests",
+            ),
+            (
+                "Police arrested a man in Bukamal suspected of involvement in the attack",
+                &e,
+                "Arrests",
+            ),
             (
                 "وتظاهر العشرات في البوكمال احتجاجاً على القصف التركي",
                 &b,

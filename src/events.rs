@@ -1672,9 +1672,26 @@ impl Doc<'_> {
         };
         pool.into_iter()
             .min_by_key(|d| distance((d.start, d.end), (h.start, h.end)))
+            .or_else(|| self.paragraph_date(s))
             .map_or((self.article.date, DatePrecision::Article), |d| {
                 (Some(d.date), d.precision)
             })
+    }
+
+    /// The last day-precision date written earlier in the paragraph of the
+    /// sentence starting at `s`: a report goes on about the day its first
+    /// sentence names ("قُتل عنصران، أمس الأربعاء، … وقال مصدر إن
+    /// المهاجمين انسحبوا …"). A new paragraph does not inherit it.
+    fn paragraph_date(&self, s: usize) -> Option<&DateMention> {
+        let para = self.chars[..s]
+            .windows(2)
+            .rposition(|w| w[0] == '\n' && w[1] == '\n')
+            .map_or(0, |i| i + 2);
+        self.dates
+            .iter()
+            .take_while(|d| d.start < s)
+            .filter(|d| d.start >= para && d.precision == DatePrecision::Day)
+            .last()
     }
 
     /// True when منذ/since stands a few words before char offset `at` in its
@@ -2527,12 +2544,15 @@ mod tests {
     fn dates_from_sentence_else_article() {
         let pub_date = Some(ymd(2021, 5, 2));
         let b = [("البوكمال", Kind::City)];
-        let text = "اعتقلت قسد أمس السبت خمسة أشخاص في البوكمال. واشتباكات في البوكمال.";
+        // A sentence with no date goes on about the day named earlier in its
+        // paragraph; in a new paragraph it falls back to the article's date.
+        let text = "اعتقلت قسد أمس السبت خمسة أشخاص في البوكمال. واشتباكات في البوكمال.\n\nوقصف في البوكمال.";
         let evs = events(text, &b, pub_date);
         let got: Vec<_> = evs.iter().map(|e| (e.date, e.date_precision)).collect();
         assert_eq!(
             got,
             [
+                (Some(ymd(2021, 5, 1)), DatePrecision::Day),
                 (Some(ymd(2021, 5, 1)), DatePrecision::Day),
                 (pub_date, DatePrecision::Article)
             ]

@@ -1774,20 +1774,32 @@ impl Doc<'_> {
         named_on(out, date)
     }
 
-    /// Who took ground in chars `[s, e)`: the first actor named there that
-    /// is not the one it was taken from ("its recapture from Islamic State",
-    /// "من سيطرة داعش").
-    fn taker(&self, s: usize, e: usize, date: Option<NaiveDate>) -> Option<String> {
+    /// Who took ground in the sentence `[s, e)` of trigger `h`: the actor
+    /// named nearest before the trigger (the subject: "government forces
+    /// drove out…"), else the first one after it that is not the one the
+    /// ground was taken from ("استعادت القوات العراقية السيطرة…", not "its
+    /// recapture from Islamic State", "من سيطرة داعش").
+    fn taker(&self, h: &Hit, s: usize, e: usize, date: Option<NaiveDate>) -> Option<String> {
         const LOSER_WORDS: [&str; 8] = ["from", "of", "من", "سيطره", "قبضه", "يد", "against", "ضد"];
-        let hit = self
+        let in_sentence = |a: &&Hit| a.start >= s && a.end <= e;
+        let before = self
             .actors
             .iter()
-            .filter(|a| a.start >= s && a.end <= e)
-            .find(|a| {
-                let before = self.folded(s.max(a.start.saturating_sub(20)), a.start);
-                let last = words(before).next_back();
-                !last.is_some_and(|w| LOSER_WORDS.contains(&w))
-            })?;
+            .filter(in_sentence)
+            .filter(|a| a.end <= h.start && within_clause_window(&self.chars[a.end..h.start]))
+            .last();
+        let hit = before.or_else(|| {
+            self.actors
+                .iter()
+                .filter(in_sentence)
+                .filter(|a| a.start >= h.start)
+                .find(|a| {
+                    let ahead = self.folded(s.max(a.start.saturating_sub(20)), a.start);
+                    !words(ahead)
+                        .next_back()
+                        .is_some_and(|w| LOSER_WORDS.contains(&w))
+                })
+        })?;
         let name = self.lex.actor_names[hit.phrase].clone();
         named_on(vec![name], date).into_iter().next()
     }
@@ -1820,7 +1832,8 @@ impl Doc<'_> {
         if event_type == "Protests" && actors.is_empty() {
             actors.push(CIVILIANS.to_string());
         }
-        let sub_event_type = territory_sub_type(sub_event_type, self.taker(s, e, date).as_deref());
+        let sub_event_type =
+            territory_sub_type(sub_event_type, self.taker(&l.hit, s, e, date).as_deref());
         Event {
             mention: l.mention,
             date,

@@ -1786,8 +1786,7 @@ impl Doc<'_> {
             .actors
             .iter()
             .filter(in_sentence)
-            .filter(|a| a.end <= h.start && within_clause_window(&self.chars[a.end..h.start]))
-            .last();
+            .rfind(|a| a.end <= h.start && within_clause_window(&self.chars[a.end..h.start]));
         let hit = before.or_else(|| {
             self.actors
                 .iter()

@@ -808,7 +808,22 @@ struct Doc<'a> {
     /// computed on first use.
     focus_ground: std::cell::OnceCell<Option<usize>>,
     focus_area: std::cell::OnceCell<Option<usize>>,
+    /// The day the report is about: that of the first event in its lead
+    /// (first two paragraphs) dated to the day, when that is no later than
+    /// publication and at most [`STORY_DAYS`] before it. News writing names
+    /// the day once, in the lead, and later paragraphs go on about it ("The
+    /// strikes hit three locations near al-Qaim …"): a sentence that names
+    /// no date, in a paragraph that names none before it, takes this day
+    /// rather than the publication date. Set once that event is read.
+    story_date: std::cell::Cell<Option<NaiveDate>>,
+    /// Char offset where the lead (the first two paragraphs) ends.
+    lead_end: usize,
 }
+
+/// How many days before publication the lead's date may be to date the
+/// report's undated sentences (`Doc::story_date`): a weekly round-up still
+/// reads as one story; older dates in a lead are background.
+const STORY_DAYS: i64 = 10;
 
 /// Words that may stand between a place and the place it is located by
 /// ("X, about 20 km south of Y", "X شمال غربي مدينة Y"), folded.
@@ -1088,12 +1103,15 @@ pub(crate) fn extract_events_folded(
         locatable: Vec::new(),
         focus_ground: std::cell::OnceCell::new(),
         focus_area: std::cell::OnceCell::new(),
+        story_date: std::cell::Cell::new(None),
+        lead_end: lead_end(chars),
     };
     doc.locatable = (0..mentions.len()).map(|m| doc.may_locate_at(m)).collect();
     let mut seen = HashSet::new();
     let mut out: Vec<Event> = Vec::new();
     for si in 0..doc.sentences.len() {
         for ev in doc.sentence_events(si) {
+            doc.note_story_date(&ev);
             let key = (
                 ev.event_type.clone(),
                 ev.sub_event_type.clone(),
@@ -1126,9 +1144,26 @@ pub(crate) fn extract_events_folded(
             mentions[e.mention].place,
         ))
     };
-    let keep: Vec<bool> = out
-        .iter()
-        .map(|e| e.date_precision != DatePrecision::Article || !dated(e))
+    // A sentence that names no place of its own and reports the same kind
+    // of event on the same day as an earlier one goes on about that event
+    // ("Residents said they heard several loud explosions"): it is not a
+    // second one at the place it borrowed.
+    let restates = |i: usize| {
+        let e = &out[i];
+        let m = &mentions[e.mention];
+        let named_here = m.start >= e.sentence_start && m.end <= e.sentence_end;
+        !named_here
+            && out[..i].iter().any(|f| {
+                f.event_type == e.event_type
+                    && f.sub_event_type == e.sub_event_type
+                    && f.date == e.date
+            })
+    };
+    let keep: Vec<bool> = (0..out.len())
+        .map(|i| {
+            let e = &out[i];
+            (e.date_precision != DatePrecision::Article || !dated(e)) && !restates(i)
+        })
         .collect();
     out.into_iter()
         .zip(keep)
@@ -1136,7 +1171,72 @@ pub(crate) fn extract_events_folded(
         .collect()
 }
 
+/// Drops the events a finer one restates: one at an area (a country, a
+/// governorate, the border) when an event of the same type and sub-type on
+/// the same day stands at a place inside it ("US jets struck sites in Iraq
+/// on Sunday … The strikes hit three locations near al-Qaim"). An area
+/// event with only the publication date also gives way to a dated one
+/// inside it. `covers(area, place)` says whether the place lies in the area
+/// (the caller holds the gazetteer and the border).
+pub(crate) fn drop_restated(
+    events: Vec<Event>,
+    mentions: &[Mention],
+    covers: impl Fn(&Mention, &Mention) -> bool,
+) -> Vec<Event> {
+    let restated = |e: &Event| {
+        let area = &mentions[e.mention];
+        events.iter().any(|f| {
+            let place = &mentions[f.mention];
+            f.event_type == e.event_type
+                && f.sub_event_type == e.sub_event_type
+                && (f.date == e.date
+                    || (e.date_precision == DatePrecision::Article
+                        && f.date_precision != DatePrecision::Article))
+                && place.place != area.place
+                && area.kind.geo_precision() > place.kind.geo_precision()
+                && covers(area, place)
+        })
+    };
+    let keep: Vec<bool> = events.iter().map(|e| !restated(e)).collect();
+    events
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
+}
+
+/// Char offset where the first two paragraphs end (the text's end if it
+/// has fewer).
+fn lead_end(chars: &[char]) -> usize {
+    let mut paras = 0;
+    for (i, w) in chars.windows(2).enumerate() {
+        if w == ['\n', '\n'] && i > 0 && chars[i - 1] != '\n' {
+            paras += 1;
+            if paras == 2 {
+                return i;
+            }
+        }
+    }
+    chars.len()
+}
+
 impl Doc<'_> {
+    /// Takes `ev`'s day as the story's (`Doc::story_date`) when it is
+    /// the first event of the lead dated to the day, near publication.
+    fn note_story_date(&self, ev: &Event) {
+        let near = |d: NaiveDate| {
+            self.article
+                .date
+                .is_none_or(|p| d <= p && (p - d).num_days() <= STORY_DAYS)
+        };
+        if self.story_date.get().is_none()
+            && ev.sentence_start < self.lead_end
+            && ev.date_precision == DatePrecision::Day
+        {
+            self.story_date.set(ev.date.filter(|&d| near(d)));
+        }
+    }
+
     fn sentence_events(&self, si: usize) -> Vec<Event> {
         let (s, e) = self.sentences[si];
         let mut hits: Vec<Hit> = Vec::new();
@@ -1673,9 +1773,9 @@ impl Doc<'_> {
         pool.into_iter()
             .min_by_key(|d| distance((d.start, d.end), (h.start, h.end)))
             .or_else(|| self.paragraph_date(s))
-            .map_or((self.article.date, DatePrecision::Article), |d| {
-                (Some(d.date), d.precision)
-            })
+            .map(|d| (Some(d.date), d.precision))
+            .or_else(|| self.story_date.get().map(|d| (Some(d), DatePrecision::Day)))
+            .unwrap_or((self.article.date, DatePrecision::Article))
     }
 
     /// The last day-precision date written earlier in the paragraph of the
@@ -2557,7 +2657,7 @@ mod tests {
         let pub_date = Some(ymd(2021, 5, 2));
         let b = [("البوكمال", Kind::City)];
         // A sentence with no date goes on about the day named earlier in its
-        // paragraph; in a new paragraph it falls back to the article's date.
+        // paragraph; in a later paragraph, about the day the lead names.
         let text = "اعتقلت قسد أمس السبت خمسة أشخاص في البوكمال. واشتباكات في البوكمال.\n\nوقصف في البوكمال.";
         let evs = events(text, &b, pub_date);
         let got: Vec<_> = evs.iter().map(|e| (e.date, e.date_precision)).collect();
@@ -2566,9 +2666,24 @@ mod tests {
             [
                 (Some(ymd(2021, 5, 1)), DatePrecision::Day),
                 (Some(ymd(2021, 5, 1)), DatePrecision::Day),
-                (pub_date, DatePrecision::Article)
+                (Some(ymd(2021, 5, 1)), DatePrecision::Day),
             ]
         );
+        // A lead without a day of its own, or with only an old one, leaves
+        // the later paragraphs the publication date.
+        for lead in [
+            "قالت قسد إنها اعتقلت خمسة أشخاص في البوكمال.",
+            "اعتقلت قسد في 3 آذار 2021 خمسة أشخاص في البوكمال.",
+        ] {
+            let text = format!("{lead}\n\nاشتباكات في البوكمال.\n\nوقصف في البوكمال.");
+            let evs = events(&text, &b, pub_date);
+            let last = evs.last().map(|e| (e.date, e.date_precision));
+            assert_eq!(
+                last,
+                Some((pub_date, DatePrecision::Article)),
+                "after {lead:?}"
+            );
+        }
         // The date nearest the trigger wins.
         let text = "في 3 آذار 2021 قال المصدر إن اشتباكات وقعت في 5 آذار 2021 في البوكمال";
         assert_eq!(events(text, &b, pub_date)[0].date, Some(ymd(2021, 3, 5)));
@@ -2578,6 +2693,19 @@ mod tests {
             (evs[0].date, evs[0].date_precision),
             (None, DatePrecision::Article)
         );
+    }
+
+    #[test]
+    fn a_sentence_without_a_place_of_its_own_restates_the_event_before_it() {
+        let b = [("البوكمال", Kind::City)];
+        let pub_date = Some(ymd(2021, 5, 2));
+        let lead = "قصفت طائرة مسيّرة أمس السبت سيارة في البوكمال.";
+        // The second paragraph goes on about the strike: no second event.
+        let text = format!("{lead}\n\nوقال مصدر إن المسيّرة أطلقت صاروخين على السيارة.");
+        assert_eq!(events(&text, &b, pub_date).len(), 1);
+        // Named at a place of its own, it is another event.
+        let text = format!("{lead}\n\nوقصفت مسيّرة أخرى سيارة في البوكمال أول أمس.");
+        assert_eq!(events(&text, &b, pub_date).len(), 2);
     }
 
     #[test]
@@ -2659,7 +2787,8 @@ mod tests {
         // is (Iraq) and replaces the headline's undated one. The last
         // paragraph holds two statements joined by فيما: the reopening,
         // dated by its own "since" clause, and the arrests, which take the
-        // crossing but not the reopening's date.
+        // crossing but not the reopening's date: they take the day the lead
+        // names.
         assert_eq!(
             got,
             [
@@ -2670,7 +2799,10 @@ mod tests {
         );
         assert_eq!(evs[0].date, Some(ymd(2021, 5, 1)));
         assert_eq!(evs[0].date_precision, DatePrecision::Day);
-        assert_eq!(evs[1].date_precision, DatePrecision::Article);
+        assert_eq!(
+            (evs[1].date, evs[1].date_precision),
+            (Some(ymd(2021, 5, 1)), DatePrecision::Day)
+        );
         assert_eq!(evs[2].date, Some(ymd(2019, 9, 1)));
         assert_eq!(evs[2].date_precision, DatePrecision::Month);
     }

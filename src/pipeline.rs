@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::events::{extract_events_folded, EventLexicon, PhraseHits};
+use crate::events::{drop_restated, extract_events_folded, EventLexicon, PhraseHits};
 use crate::gazetteer::{Gazetteer, Place};
 use crate::geometry::{distance_to_line_km, haversine_km, round6, unit_vector};
 use crate::model::{Article, DatePrecision, Event, Kind, Mention};
@@ -17,6 +17,10 @@ use crate::normalise::Folded;
 use crate::resolve::Resolver;
 use crate::tag::{Span, Tagger};
 use crate::zones::{controller_name, ZoneSet};
+
+/// How far from the border line a place may be for an event "on the
+/// border" to be the same as one there (a crossing, a border town).
+const BORDER_BAND_KM: f64 = 30.0;
 
 /// Distance to the border (km) and the nearest crossing's name.
 type BorderInfo = (f64, Option<&'static str>);
@@ -403,6 +407,7 @@ impl Pipeline {
         for e in &mut events {
             e.mention = locatable[e.mention];
         }
+        let events = drop_restated(events, &mentions, |area, m| self.covers(area, m));
         let mention_records = mentions
             .iter()
             .map(|m| self.mention_record(article, m))
@@ -476,6 +481,28 @@ impl Pipeline {
                 .map(|(_, p)| p.name_en.clone())
         };
         (find(Kind::Governorate), find(Kind::District))
+    }
+
+    /// True when the place of mention `m` lies in the area of mention
+    /// `area`: in its country, inside its governorate, district or region,
+    /// or within [`BORDER_BAND_KM`] of the border.
+    fn covers(&self, area: &Mention, m: &Mention) -> bool {
+        let g = self.gazetteer;
+        let p = g.place(m.place);
+        let (lon, lat) = m.point.unwrap_or((p.lon, p.lat));
+        let a = g.place(area.place);
+        match area.kind {
+            Kind::Country => a.country.split(',').any(|c| c == p.country),
+            Kind::Governorate | Kind::District | Kind::Subdistrict | Kind::Region => {
+                if m.kind == Kind::Coordinate {
+                    g.area_contains(area.place, lon, lat)
+                } else {
+                    crate::resolve::inside(m.place, area.place, g)
+                }
+            }
+            Kind::Border => self.border_info(lon, lat).0 <= BORDER_BAND_KM,
+            _ => false,
+        }
     }
 
     fn can_locate_event(&self, m: &Mention) -> bool {
@@ -1088,6 +1115,53 @@ mod tests {
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn an_event_in_an_area_gives_way_to_the_same_one_at_a_place_inside_it() {
+        let p = Pipeline::bundled().unwrap();
+        let run = |text: &str| {
+            let a = Article {
+                id: "t".into(),
+                date: Some(ymd(2019, 12, 30)),
+                text: text.into(),
+                ..Default::default()
+            };
+            p.process(&a)
+                .events
+                .iter()
+                .map(|e| {
+                    (
+                        e.sub_event_type.clone(),
+                        e.name_en.to_string(),
+                        e.date.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        // The lead's strikes "in Iraq" on Sunday are those the next
+        // paragraph places near al-Qaim (and dates by the lead).
+        let got = run("U.S. jets struck militia sites in Iraq on Sunday.\n\n\
+                       The strikes hit three sites near al-Qaim.");
+        assert_eq!(
+            got,
+            [(
+                "Air/drone strike".to_string(),
+                "Al Qa'im".to_string(),
+                Some("2019-12-29".to_string())
+            )]
+        );
+        // Another day, or a place outside the area, is another event.
+        let got = run("U.S. jets struck militia sites in Iraq on Sunday.\n\n\
+                       Jets struck sites near Albu Kamal on Saturday.");
+        assert_eq!(got.len(), 2, "{got:?}");
+        // An event on the border gives way to one at a crossing on it.
+        let got = run(
+            "Border guards arrested smugglers on the Iraq-Syria border on Sunday. \
+                       The guards arrested them near the al-Qaim crossing on Sunday.",
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_ne!(got[0].1, "Iraq–Syria border");
     }
 
     #[test]

@@ -769,7 +769,9 @@ fn inside_any(pi: u32, area_cands: &[u32], gaz: &Gazetteer) -> bool {
     area_cands.iter().any(|&a| inside(pi, a, gaz))
 }
 
-fn inside(pi: u32, a: u32, gaz: &Gazetteer) -> bool {
+/// True when place `pi` lies in area `a` (by its admin names, else the
+/// area's polygon); for a city or town, within 120 km of it.
+pub(crate) fn inside(pi: u32, a: u32, gaz: &Gazetteer) -> bool {
     let (p, area) = (gaz.place(pi), gaz.place(a));
     if pi == a {
         return false;

@@ -1107,7 +1107,8 @@ pub(crate) fn extract_events_folded(
         lead_end: lead_end(chars),
     };
     doc.locatable = (0..mentions.len()).map(|m| doc.may_locate_at(m)).collect();
-    let mut seen = HashSet::new();
+    // One event per type, place and day; a repeat adds its actors.
+    let mut seen: HashMap<(String, String, u32, Option<NaiveDate>), usize> = HashMap::new();
     let mut out: Vec<Event> = Vec::new();
     for si in 0..doc.sentences.len() {
         for ev in doc.sentence_events(si) {
@@ -1118,8 +1119,12 @@ pub(crate) fn extract_events_folded(
                 mentions[ev.mention].place,
                 ev.date,
             );
-            if seen.insert(key) {
-                out.push(ev);
+            match seen.get(&key) {
+                Some(&first) => add_actors(&mut out[first], &ev),
+                None => {
+                    seen.insert(key, out.len());
+                    out.push(ev);
+                }
             }
         }
     }
@@ -1144,31 +1149,46 @@ pub(crate) fn extract_events_folded(
             mentions[e.mention].place,
         ))
     };
+    let keep: Vec<bool> = out
+        .iter()
+        .map(|e| e.date_precision != DatePrecision::Article || !dated(e))
+        .collect();
     // A sentence that names no place of its own and reports the same kind
     // of event on the same day as an earlier one goes on about that event
-    // ("Residents said they heard several loud explosions"): it is not a
-    // second one at the place it borrowed.
-    let restates = |i: usize| {
-        let e = &out[i];
+    // ("Residents said they heard several loud explosions", "X claimed the
+    // attack"): it is not a second one at the place it borrowed, but the
+    // actors it names are the event's.
+    let mut kept: Vec<Event> = Vec::with_capacity(out.len());
+    for (e, k) in out.iter().zip(keep) {
+        if !k {
+            continue;
+        }
         let m = &mentions[e.mention];
         let named_here = m.start >= e.sentence_start && m.end <= e.sentence_end;
-        !named_here
-            && out[..i].iter().any(|f| {
+        let earlier = if named_here {
+            None
+        } else {
+            kept.iter_mut().find(|f| {
                 f.event_type == e.event_type
                     && f.sub_event_type == e.sub_event_type
                     && f.date == e.date
             })
-    };
-    let keep: Vec<bool> = (0..out.len())
-        .map(|i| {
-            let e = &out[i];
-            (e.date_precision != DatePrecision::Article || !dated(e)) && !restates(i)
-        })
-        .collect();
-    out.into_iter()
-        .zip(keep)
-        .filter_map(|(e, k)| k.then_some(e))
-        .collect()
+        };
+        match earlier {
+            Some(f) => add_actors(f, e),
+            None => kept.push(e.clone()),
+        }
+    }
+    kept
+}
+
+/// Adds the actors of `restatement` that `event` lacks, after its own.
+fn add_actors(event: &mut Event, restatement: &Event) {
+    for a in &restatement.actors {
+        if !event.actors.contains(a) {
+            event.actors.push(a.clone());
+        }
+    }
 }
 
 /// Drops the events a finer one restates: one at an area (a country, a
@@ -1183,25 +1203,36 @@ pub(crate) fn drop_restated(
     mentions: &[Mention],
     covers: impl Fn(&Mention, &Mention) -> bool,
 ) -> Vec<Event> {
-    let restated = |e: &Event| {
-        let area = &mentions[e.mention];
-        events.iter().any(|f| {
-            let place = &mentions[f.mention];
-            f.event_type == e.event_type
-                && f.sub_event_type == e.sub_event_type
-                && (f.date == e.date
-                    || (e.date_precision == DatePrecision::Article
-                        && f.date_precision != DatePrecision::Article))
-                && place.place != area.place
-                && area.kind.geo_precision() > place.kind.geo_precision()
-                && covers(area, place)
+    // For each event, the finer one that restates it, if any.
+    let finer: Vec<Option<usize>> = events
+        .iter()
+        .map(|e| {
+            let area = &mentions[e.mention];
+            events.iter().position(|f| {
+                let place = &mentions[f.mention];
+                f.event_type == e.event_type
+                    && f.sub_event_type == e.sub_event_type
+                    && (f.date == e.date
+                        || (e.date_precision == DatePrecision::Article
+                            && f.date_precision != DatePrecision::Article))
+                    && place.place != area.place
+                    && area.kind.geo_precision() > place.kind.geo_precision()
+                    && covers(area, place)
+            })
         })
-    };
-    let keep: Vec<bool> = events.iter().map(|e| !restated(e)).collect();
+        .collect();
+    // The actors named with the area's event are the finer one's too.
+    let mut events = events;
+    for (i, f) in finer.iter().enumerate() {
+        if let Some(f) = *f {
+            let coarse = events[i].clone();
+            add_actors(&mut events[f], &coarse);
+        }
+    }
     events
         .into_iter()
-        .zip(keep)
-        .filter_map(|(e, k)| k.then_some(e))
+        .zip(finer)
+        .filter_map(|(e, f)| f.is_none().then_some(e))
         .collect()
 }
 

@@ -1165,21 +1165,56 @@ pub(crate) fn extract_events_folded(
         }
         let m = &mentions[e.mention];
         let named_here = m.start >= e.sentence_start && m.end <= e.sentence_end;
+        // "The attack", "the blast", الانفجار, الاستهداف: a definite noun
+        // with no place of its own points back to the day's event whatever
+        // kind the word names.
         let earlier = if named_here {
             None
+        } else if let Some(i) = kept.iter().position(|f| {
+            f.event_type == e.event_type && f.sub_event_type == e.sub_event_type && f.date == e.date
+        }) {
+            Some(i)
+        } else if referential(chars, e.trigger_start) {
+            kept.iter().rposition(|f| f.date == e.date)
         } else {
-            kept.iter_mut().find(|f| {
-                f.event_type == e.event_type
-                    && f.sub_event_type == e.sub_event_type
-                    && f.date == e.date
-            })
+            None
         };
+        let earlier = earlier.map(|i| &mut kept[i]);
         match earlier {
             Some(f) => add_actors(f, e),
             None => kept.push(e.clone()),
         }
     }
     kept
+}
+
+/// English determiners that make the noun after them point back.
+const DEFINITE_WORDS: [&str; 7] = ["the", "this", "that", "these", "those", "its", "their"];
+
+/// True when the trigger starting at char `at` is a definite noun phrase:
+/// Arabic ال (after a clitic و ف ب ل, or لل), or an English determiner before
+/// it ("the attack", "this strike").
+fn referential(chars: &[char], at: usize) -> bool {
+    let word: String = chars[at.min(chars.len())..]
+        .iter()
+        .take_while(|c| c.is_alphabetic())
+        .take(4)
+        .collect();
+    let bare = word.strip_prefix(['و', 'ف']).unwrap_or(&word).to_string();
+    let bare = bare.strip_prefix(['ب', 'ل', 'ك']).unwrap_or(&bare);
+    if bare.starts_with("ال") || word.starts_with("لل") || word.starts_with("ولل") {
+        return true;
+    }
+    let before: String = chars[..at.min(chars.len())]
+        .iter()
+        .rev()
+        .skip_while(|c| c.is_whitespace())
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    DEFINITE_WORDS.contains(&before.to_lowercase().as_str())
 }
 
 /// Adds the actors of `restatement` that `event` lacks, after its own.
@@ -1986,6 +2021,8 @@ impl Doc<'_> {
             },
             sentence_start: s,
             sentence_end: e,
+            trigger_start: l.hit.start,
+            trigger_end: l.hit.end,
         }
     }
 }
@@ -2737,6 +2774,31 @@ mod tests {
         // Named at a place of its own, it is another event.
         let text = format!("{lead}\n\nوقصفت مسيّرة أخرى سيارة في البوكمال أول أمس.");
         assert_eq!(events(&text, &b, pub_date).len(), 2);
+    }
+
+    #[test]
+    fn a_definite_noun_without_a_place_points_back_to_the_day_s_event() {
+        let b = [("البوكمال", Kind::City)];
+        let pub_date = Some(ymd(2021, 5, 2));
+        let lead = "اشتبكت قسد مع خلايا داعش أمس السبت في البوكمال.";
+        // "The explosion" is the clash's: no second event, its actors join.
+        let text = format!("{lead}\n\nوقال مصدر إن الانفجار أدى إلى مقتل عنصرين من قوات النظام.");
+        let evs = events(&text, &b, pub_date);
+        assert_eq!(evs.len(), 1, "{evs:?}");
+        assert!(
+            evs[0]
+                .actors
+                .iter()
+                .any(|a| a.starts_with("Syrian Government")),
+            "{evs:?}"
+        );
+        // "An explosion" is another event.
+        let text = format!("{lead}\n\nوقال مصدر إن انفجار عبوة ناسفة أدى إلى مقتل عنصرين.");
+        assert_eq!(events(&text, &b, pub_date).len(), 2);
+        assert!(referential(&"the attack".chars().collect::<Vec<_>>(), 4));
+        assert!(referential(&"وبالقصف".chars().collect::<Vec<_>>(), 0));
+        assert!(!referential(&"an attack".chars().collect::<Vec<_>>(), 3));
+        assert!(!referential(&"قصف".chars().collect::<Vec<_>>(), 0));
     }
 
     #[test]

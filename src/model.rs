@@ -176,4 +176,7 @@ pub struct Event {
     /// Char offsets of the sentence the event was read from.
     pub sentence_start: usize,
     pub sentence_end: usize,
+    /// Char offsets of the trigger phrase in that sentence.
+    pub trigger_start: usize,
+    pub trigger_end: usize,
 }

@@ -1118,6 +1118,25 @@ mod tests {
     }
 
     #[test]
+    fn a_capital_outweighs_a_village_of_its_name_nearby() {
+        // Anqarah (أنقرة) is also a village near Ras al-Ain; in an article
+        // about Ras al-Ain, "قرب أنقرة" is still Turkey's capital.
+        let p = Pipeline::bundled().unwrap();
+        let a = Article {
+            id: "t".into(),
+            date: Some(ymd(2024, 10, 27)),
+            text: "تعرضت قرى في ريف ناحية تل تمر لقصف مدفعي مصدره الفصائل المتمركزة في سري \
+                   كانيه (رأس العين).\n\nوتأتي هذه الهجمات بعد أيام من هجوم استهدف شركة \
+                   الصناعات الجوية التركية قرب أنقرة."
+                .into(),
+            ..Default::default()
+        };
+        let r = p.process(&a);
+        let m = r.mentions.iter().find(|m| m.surface == "أنقرة").unwrap();
+        assert_eq!(&*m.place_id, "cur-ankara");
+    }
+
+    #[test]
     fn an_event_in_an_area_gives_way_to_the_same_one_at_a_place_inside_it() {
         let p = Pipeline::bundled().unwrap();
         let run = |text: &str| {

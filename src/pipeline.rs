@@ -1118,6 +1118,34 @@ mod tests {
     }
 
     #[test]
+    fn a_name_the_text_calls_a_camp_is_the_camp_and_a_condition_no_event() {
+        let p = Pipeline::bundled().unwrap();
+        let run = |text: &str| {
+            p.process(&Article {
+                id: "t".into(),
+                date: Some(ymd(2019, 10, 10)),
+                text: text.into(),
+                ..Default::default()
+            })
+        };
+        for text in [
+            "Officials fear for thousands held in prisons and camps, including al-Hol.",
+            "Families were moved to al-Hol, a camp in Hasakah province.",
+            "ونُقلت عائلات من مخيمات الهول وروج.",
+        ] {
+            let r = run(text);
+            assert_eq!(&*r.mentions[0].place_id, "cur-alhol-camp", "{text}");
+        }
+        let r = run("Residents of al-Hol said the town was calm.");
+        assert_eq!(&*r.mentions[0].place_id, "sy-c4519");
+        // A fight that may come is not one that happened.
+        let r = run("Officials warned they may lose control of al-Hol if the fighting spreads.");
+        assert!(r.events.is_empty(), "{:?}", r.events);
+        let r = run("ويخشى السكان في حال اندلاع اشتباكات في البوكمال موجة نزوح جديدة.");
+        assert!(r.events.is_empty(), "{:?}", r.events);
+    }
+
+    #[test]
     fn a_capital_outweighs_a_village_of_its_name_nearby() {
         // Anqarah (أنقرة) is also a village near Ras al-Ain; in an article
         // about Ras al-Ain, "قرب أنقرة" is still Turkey's capital.

@@ -138,19 +138,24 @@ where
                 Some(rest) => (rest, true),
                 None => (name, false),
             };
-            for (pat, fused) in name_patterns(name) {
-                // The flags of the name that brought the pattern in first.
-                let d = map.entry(pat).or_insert_with(|| Draft {
-                    flags: if fused { FUSED_LIL } else { 0 },
-                    ..Draft::default()
-                });
-                let list = if cue_only {
-                    &mut d.cue_only
-                } else {
-                    &mut d.places
-                };
-                if !list.contains(&i) {
-                    list.push(i);
+            // "al-Hol camp" is a name as it stands, and "al-Hol" one where
+            // the text says it is a camp ("camps, including al-Hol").
+            let suffixed = strip_latin_kind_word(name).map(|rest| (rest, true));
+            for (name, cue_only) in std::iter::once((name, cue_only)).chain(suffixed) {
+                for (pat, fused) in name_patterns(name) {
+                    // The flags of the name that brought the pattern in first.
+                    let d = map.entry(pat).or_insert_with(|| Draft {
+                        flags: if fused { FUSED_LIL } else { 0 },
+                        ..Draft::default()
+                    });
+                    let list = if cue_only {
+                        &mut d.cue_only
+                    } else {
+                        &mut d.places
+                    };
+                    if !list.contains(&i) {
+                        list.push(i);
+                    }
                 }
             }
         }
@@ -285,6 +290,21 @@ fn strip_kind_word(name: &str) -> Option<&str> {
         .find_map(|k| name.strip_prefix(k))
         .map(str::trim)
         .filter(|r| r.chars().count() >= 3)
+}
+
+/// Kind words that Latin names end with (`al-Hol camp`, `Rabia crossing`).
+const LATIN_KIND_WORDS: [&str; 4] = [" camp", " border crossing", " crossing", " base"];
+
+/// A Latin name without its trailing kind word, when it has one and a name
+/// of three letters or more remains.
+fn strip_latin_kind_word(name: &str) -> Option<&str> {
+    let name = name.trim();
+    LATIN_KIND_WORDS.iter().find_map(|k| {
+        let cut = name.len().checked_sub(k.len())?;
+        (name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(k))
+            .then(|| name[..cut].trim())
+            .filter(|r| r.chars().count() >= 3)
+    })
 }
 
 /// Latin forms of the Arabic article as the press writes it (`At Tanf`,

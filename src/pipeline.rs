@@ -1146,6 +1146,36 @@ mod tests {
     }
 
     #[test]
+    fn a_place_name_followed_by_a_given_name_is_a_person() {
+        let p = Pipeline::bundled().unwrap();
+        let surfaces = |text: &str| {
+            p.process(&Article {
+                id: "t".into(),
+                date: Some(ymd(2024, 2, 6)),
+                text: text.into(),
+                ..Default::default()
+            })
+            .mentions
+            .iter()
+            .map(|m| m.surface.clone())
+            .collect::<Vec<_>>()
+        };
+        // Even with the town named later in the article.
+        assert_eq!(
+            surfaces("Rabia Hassan, an activist, said the wall cut land near Rabia."),
+            ["Rabia"]
+        );
+        assert_eq!(
+            surfaces("In Rabia, Hassan al-Jubouri said trucks waited."),
+            ["Rabia"]
+        );
+        assert_eq!(
+            surfaces("وقالت ربيعة حسن إن القصف طال منزلها في سنجار."),
+            ["سنجار"]
+        );
+    }
+
+    #[test]
     fn a_capital_outweighs_a_village_of_its_name_nearby() {
         // Anqarah (أنقرة) is also a village near Ras al-Ain; in an article
         // about Ras al-Ain, "قرب أنقرة" is still Turkey's capital.

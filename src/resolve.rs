@@ -241,6 +241,12 @@ impl Resolver {
         {
             let hit = if cue.before {
                 ends_with_word(before, &cue.folded)
+            } else if cue.effect == Effect::Person {
+                // A given name right after it, with nothing between ("Rabia
+                // Hassan"): "Rabia, Hassan said" is still the town.
+                hay[s.fend..]
+                    .strip_prefix(' ')
+                    .is_some_and(|a| starts_with_word(a, &cue.folded))
             } else {
                 starts_with_word(after, &cue.folded)
             };
@@ -993,7 +999,8 @@ fn one_reading_per_name(
 ) {
     let name = |i: usize| &hay[spans[i].name_fstart..spans[i].fend];
     for i in 0..spans.len() {
-        if ctx[i].own_cue {
+        // A person's name stays a person's, whatever the place of that name.
+        if ctx[i].own_cue || ctx[i].person {
             continue;
         }
         let best = (0..spans.len())

@@ -293,7 +293,7 @@ const ORDINALS_AR: &[(&str, Option<&str>, u32)] = &[
 ];
 
 /// Counts of days written as words, folded: "قبل ثلاثة أيام", "two days ago".
-const COUNTS: &[(&str, i64)] = &[
+pub(crate) const COUNTS: &[(&str, i64)] = &[
     ("يومين", 2),
     ("ثلاثه", 3),
     ("اربعه", 4),

@@ -1175,7 +1175,13 @@ pub(crate) fn extract_events_folded(
         }) {
             Some(i)
         } else if referential(chars, e.trigger_start) {
-            kept.iter().rposition(|f| f.date == e.date)
+            // "that attack" is the last one told, on whatever day, unless
+            // the sentence dates it itself.
+            let dated_here = doc
+                .dates
+                .iter()
+                .any(|d| d.start >= e.sentence_start && d.end <= e.sentence_end);
+            kept.iter().rposition(|f| f.date == e.date || !dated_here)
         } else {
             None
         };
@@ -1186,6 +1192,37 @@ pub(crate) fn extract_events_folded(
         }
     }
     kept
+}
+
+/// The number of days in "two days after", "a day after", "بعد يومين من",
+/// "بعد ثلاثة أيام على" when those words end `before` (folded text up to a
+/// trigger; an article or one adjective may stand between).
+fn days_after(before: &str) -> Option<u64> {
+    let words: Vec<&str> = before.split_whitespace().rev().take(7).collect();
+    let count = |w: &str| -> Option<u64> {
+        w.parse::<u64>()
+            .ok()
+            .filter(|n| (1..=60).contains(n))
+            .or_else(|| {
+                crate::dates::COUNTS
+                    .iter()
+                    .find(|(c, _)| *c == w)
+                    .map(|(_, n)| *n as u64)
+            })
+    };
+    // Newest word first: [trigger's neighbours…] after/من, unit, count.
+    for k in 0..words.len().min(3) {
+        let rest = &words[k..];
+        match rest {
+            ["after", "day" | "days", n, ..] => return count(n),
+            ["من" | "علي", "يومين", "بعد", ..] => return Some(2),
+            ["من" | "علي", "يوم", "بعد", ..] => return Some(1),
+            ["من" | "علي", "واحد", "يوم", "بعد", ..] => return Some(1),
+            ["من" | "علي", "ايام", n, "بعد", ..] => return count(n),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// English determiners that make the noun after them point back.
@@ -1719,7 +1756,8 @@ impl Doc<'_> {
                     .copied()
                     .filter(|&m| self.owner(st, m, &accepted) == Some(h.start))
                     .collect();
-                let pool = if own.is_empty() { &st.places } else { &own };
+                let own_empty = own.is_empty();
+                let pool = if own_empty { &st.places } else { &own };
                 let mention = self.best_place(st, h, pool)?;
                 Some(Located {
                     hit: *h,
@@ -1828,7 +1866,8 @@ impl Doc<'_> {
             .copied()
             .filter(|d| st.clause(d.start) == clause || self.date_only(st, s, e, d))
             .collect();
-        let pool = if own.is_empty() {
+        let own_empty = own.is_empty();
+        let pool = if own_empty {
             inside
                 .into_iter()
                 .filter(|d| !self.since_clause(st, s, d.start))
@@ -1836,12 +1875,29 @@ impl Doc<'_> {
         } else {
             own
         };
+        let context = || {
+            self.paragraph_date(s)
+                .map(|d| (Some(d.date), d.precision))
+                .or_else(|| self.story_date.get().map(|d| (Some(d), DatePrecision::Day)))
+                .unwrap_or((self.article.date, DatePrecision::Article))
+        };
+        if own_empty {
+            // "The strikes came two days after a rocket attack": counted
+            // back from the day the report is about.
+            if let Some(n) = days_after(self.folded(s, h.start)) {
+                if let (Some(base), precision) = context() {
+                    let precision = match precision {
+                        DatePrecision::Article => DatePrecision::Day,
+                        p => p,
+                    };
+                    return (base.checked_sub_days(chrono::Days::new(n)), precision);
+                }
+            }
+        }
         pool.into_iter()
             .min_by_key(|d| distance((d.start, d.end), (h.start, h.end)))
-            .or_else(|| self.paragraph_date(s))
             .map(|d| (Some(d.date), d.precision))
-            .or_else(|| self.story_date.get().map(|d| (Some(d), DatePrecision::Day)))
-            .unwrap_or((self.article.date, DatePrecision::Article))
+            .unwrap_or_else(context)
     }
 
     /// The last day-precision date written earlier in the paragraph of the
@@ -2799,6 +2855,32 @@ mod tests {
         assert!(referential(&"وبالقصف".chars().collect::<Vec<_>>(), 0));
         assert!(!referential(&"an attack".chars().collect::<Vec<_>>(), 3));
         assert!(!referential(&"قصف".chars().collect::<Vec<_>>(), 0));
+    }
+
+    #[test]
+    fn n_days_after_counts_back_and_days_after_is_background() {
+        let b = [("البوكمال", Kind::City), ("الميادين", Kind::City)];
+        let pub_date = Some(ymd(2019, 12, 30));
+        let lead = "قصفت مسيرة أمس الأحد مواقع في البوكمال.";
+        let dates = |text: &str| {
+            events(text, &b, pub_date)
+                .iter()
+                .map(|e| e.date.unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        // Three days before the day the report is about.
+        let text = format!("{lead}\n\nوجاء القصف بعد ثلاثة أيام من هجوم استهدف حاجزاً في الميادين.");
+        assert_eq!(dates(&text), ["2019-12-29", "2019-12-26"]);
+        // "Days after" an attack it does not date: background, no event.
+        let text = format!("{lead}\n\nوتأتي الضربة بعد أيام من هجوم استهدف حاجزاً في الميادين.");
+        assert_eq!(dates(&text), ["2019-12-29"]);
+        assert_eq!(
+            days_after("the strikes came two days after a rocket"),
+            Some(2)
+        );
+        assert_eq!(days_after("وجاء القصف بعد يومين من"), Some(2));
+        assert_eq!(days_after("وجاءت بعد يوم واحد من"), Some(1));
+        assert_eq!(days_after("the strikes came after a rocket"), None);
     }
 
     #[test]

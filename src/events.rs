@@ -825,6 +825,25 @@ struct Doc<'a> {
 /// reads as one story; older dates in a lead are background.
 const STORY_DAYS: i64 = 10;
 
+/// Words that may stand between "between" and the places it pairs
+/// ("بين قضاءي عنه وراوة", "between the towns of X and Y"), folded.
+const BETWEEN_KIND_WORDS: [&str; 14] = [
+    "قضاءي",
+    "بلدتي",
+    "مدينتي",
+    "قريتي",
+    "ناحيتي",
+    "منطقتي",
+    "محافظتي",
+    "the",
+    "towns",
+    "cities",
+    "villages",
+    "of",
+    "town",
+    "city",
+];
+
 /// Words that may stand between a place and the place it is located by
 /// ("X, about 20 km south of Y", "X شمال غربي مدينة Y"), folded.
 const REFERENCE_WORDS: &str = "قرب بالقرب من قريب قريبه محيط بمحيط اطراف باطراف ضواحي شمال جنوب شرق غرب شمالي جنوبي شرقي غربي ريف بريف كم كيلومتر مدينه بلده قريه ناحيه قضاء مخيم نحو \
@@ -1051,6 +1070,7 @@ impl Sentence {
 }
 
 /// A trigger accepted for a sentence and the mention that locates it.
+#[derive(Clone, Copy)]
 struct Located {
     hit: Hit,
     mention: usize,
@@ -1377,10 +1397,54 @@ impl Doc<'_> {
             strong,
             places,
         };
-        self.locate(&sentence, &hits)
+        let mut located = self.locate(&sentence, &hits);
+        // "غارات على مواقع في البوكمال والميادين ودير الزور": one event at
+        // each place of the list, as ACLED codes one per location.
+        let mut listed = Vec::new();
+        for l in &located {
+            let mut m = l.mention;
+            while (s..e).contains(&self.mentions[m].start) && self.listed_next(m, e) {
+                m += 1;
+                listed.push(Located {
+                    hit: l.hit,
+                    mention: m,
+                    region: l.region,
+                });
+            }
+        }
+        for l in listed {
+            if !located
+                .iter()
+                .any(|o| o.mention == l.mention && o.hit.start == l.hit.start)
+            {
+                located.push(l);
+            }
+        }
+        located
             .into_iter()
             .map(|l| self.event(si, &sentence, &l))
             .collect()
+    }
+
+    /// True when the mention after `m` (before char `e`) continues a list
+    /// with it: "X, Y and Z", "X وY", "X أو Y", places of the same sort
+    /// (both areas or both points) where an event may be.
+    fn listed_next(&self, m: usize, e: usize) -> bool {
+        let (Some(a), Some(b)) = (self.mentions.get(m), self.mentions.get(m + 1)) else {
+            return false;
+        };
+        if b.start < a.end || b.end > e || !self.may_locate(m + 1) {
+            return false;
+        }
+        if a.kind.is_area() != b.kind.is_area() || a.place == b.place {
+            return false;
+        }
+        let gap: String = self.chars[a.end..b.start].iter().collect();
+        let conj = b.surface.starts_with('و') && gap == " ";
+        conj || matches!(
+            gap.trim(),
+            "," | "،" | "و" | "and" | ", and" | "، و" | "،و" | "or" | ", or" | "أو" | "او" | "/"
+        )
     }
 
     fn row(&self, h: &Hit) -> &Trigger {
@@ -1492,9 +1556,24 @@ impl Doc<'_> {
         let gap = self.folded(prev.end, ms);
         let conj = gap.is_empty() && self.mentions[m].surface.starts_with('و')
             || matches!(gap, "و" | "and" | "&");
-        let before = self.folded(prev.start.saturating_sub(30), prev.start);
-        let word = before.split(' ').next_back();
-        !(conj && matches!(word, Some("بين" | "وبين" | "between")))
+        let before = self.folded(prev.start.saturating_sub(40), prev.start);
+        // "بين X وY", "بين قضاءي X وY", "between the towns of X and Y".
+        let between = before
+            .split_whitespace()
+            .rev()
+            .take(4)
+            .try_fold(false, |_, w| {
+                if matches!(w, "بين" | "وبين" | "between") {
+                    Err(true)
+                } else if BETWEEN_KIND_WORDS.contains(&w) {
+                    Ok(false)
+                } else {
+                    Err(false)
+                }
+            })
+            .err()
+            .unwrap_or(false);
+        !(conj && between)
     }
 
     /// True for a place that speaks or where someone spoke, not where
@@ -3247,6 +3326,11 @@ mod tests {
                 ],
                 "ذيبان",
             ),
+            (
+                "انفجار عبوة ناسفة على الطريق الرابط بين قضاءي عنه وراوة",
+                &[("عنه", Kind::District), ("وراوة", Kind::District)],
+                "عنه",
+            ),
             // An actor's name is not a place of the event.
             (
                 "The Islamic Resistance in Iraq claimed drone strikes on al-Tanf",
@@ -3274,6 +3358,35 @@ mod tests {
             assert_eq!(evs.len(), 1, "in {text:?}");
             assert_eq!(mentions[evs[0].mention].surface, *want, "in {text:?}");
         }
+    }
+
+    #[test]
+    fn one_event_at_each_place_of_a_list() {
+        let places: Places = &[
+            ("البوكمال", Kind::City),
+            ("والميادين", Kind::City),
+            ("ودير الزور", Kind::City),
+        ];
+        let got = summary(
+            "شنت طائرات مجهولة غارات على مواقع في البوكمال والميادين ودير الزور",
+            places,
+        );
+        let at: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
+        assert_eq!(at, ["البوكمال", "والميادين", "ودير الزور"]);
+        let e: Places = &[("Albu Kamal", Kind::City), ("al-Mayadin", Kind::City)];
+        assert_eq!(
+            summary("Jets struck sites in Albu Kamal and al-Mayadin", e).len(),
+            2
+        );
+        // Not a list: the second place says where the first is.
+        let e: Places = &[
+            ("Albu Kamal", Kind::City),
+            ("Deir ez-Zor", Kind::Governorate),
+        ];
+        assert_eq!(
+            summary("Jets struck sites in Albu Kamal, Deir ez-Zor", e).len(),
+            1
+        );
     }
 
     #[test]

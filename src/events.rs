@@ -825,6 +825,10 @@ struct Doc<'a> {
 /// reads as one story; older dates in a lead are background.
 const STORY_DAYS: i64 = 10;
 
+/// English verbs of driving out (folded word starts): the actor after them
+/// is the one that lost the ground.
+const EXPEL_WORDS: [&str; 5] = ["expel", "flush", "drove", "drive", "wrest"];
+
 /// Words that may stand between "between" and the places it pairs
 /// ("بين قضاءي عنه وراوة", "between the towns of X and Y"), folded.
 const BETWEEN_KIND_WORDS: [&str; 14] = [
@@ -2088,6 +2092,25 @@ impl Doc<'_> {
             .iter()
             .filter(in_sentence)
             .rfind(|a| a.end <= h.start && within_clause_window(&self.chars[a.end..h.start]));
+        // "طرد تنظيم الدولة من…", "expelled IS from…": the one named after
+        // a verb of driving out is the one driven out.
+        let expel = words(self.folded(h.start, h.end)).next().is_some_and(|w| {
+            // Arabic: the noun طرد ("the expulsion of IS"); in the verb
+            // طردت قسد داعش the subject comes first, as after any verb.
+            let w = w.trim_start_matches(['و', 'ف', 'ب', 'ل']);
+            w == "طرد" || EXPEL_WORDS.iter().any(|x| w.starts_with(x))
+        });
+        if before.is_none() && expel {
+            // "YPG fighters, backed by US air strikes, drove IS out": the
+            // subject may stand further back in the sentence.
+            let subject = self
+                .actors
+                .iter()
+                .filter(in_sentence)
+                .rfind(|a| a.end <= h.start)?;
+            let name = self.lex.actor_names[subject.phrase].clone();
+            return named_on(vec![name], date).into_iter().next();
+        }
         let hit = before.or_else(|| {
             self.actors
                 .iter()
@@ -3358,6 +3381,39 @@ mod tests {
             assert_eq!(evs.len(), 1, "in {text:?}");
             assert_eq!(mentions[evs[0].mention].surface, *want, "in {text:?}");
         }
+    }
+
+    #[test]
+    fn recaptures_and_expulsions_are_territory_taken_by_the_subject() {
+        let sub = |text: &str| {
+            let name = if text.contains("Baghuz") {
+                "Baghuz"
+            } else {
+                "الباغوز"
+            };
+            events(text, &[(name, Kind::Village)], Some(ymd(2024, 2, 3)))
+                .iter()
+                .map(|e| e.sub_event_type.clone())
+                .collect::<Vec<_>>()
+        };
+        // The one driven out is not the one who took the ground.
+        assert_eq!(
+            sub("طردت قسد تنظيم داعش من بلدة الباغوز في آذار 2019"),
+            [OVERTAKES]
+        );
+        assert_eq!(
+            sub("Iraqi forces expelled Islamic State from Baghuz"),
+            [REGAINS]
+        );
+        assert_eq!(
+            sub("YPG fighters, backed by US air strikes, drove Islamic State out of Baghuz"),
+            [OVERTAKES]
+        );
+        assert_eq!(sub("استعادت قوات النظام قرية الباغوز من داعش"), [REGAINS]);
+        assert_eq!(
+            sub("يذكر أن الباغوز كانت قد استعيدت من قبضة داعش"),
+            [REGAINS]
+        );
     }
 
     #[test]

@@ -1747,10 +1747,12 @@ impl Doc<'_> {
             if n.start < sentence_start {
                 break;
             }
-            if n.end > h.start
-                || !matches!(self.lex.scopes[n.phrase], Scope::Clause | Scope::Object)
-            {
+            if !matches!(self.lex.scopes[n.phrase], Scope::Clause | Scope::Object) {
                 continue;
+            }
+            // "تنديداً بالهجمات": a cue that ends in the trigger's word.
+            if n.end > h.start {
+                return true;
             }
             if within_clause_window(&self.chars[n.end..h.start]) {
                 return true;
@@ -2616,6 +2618,24 @@ mod tests {
             ),
             // لا تزال is "still", not a negation.
             ("ولا تزال الاشتباكات مستمرة عند البوكمال", b, 1),
+            // Threats, possibilities, anniversaries and talks.
+            (
+                "لوّح الرئيس التركي بأن قواته قد تشن هجوماً على البوكمال",
+                b,
+                0,
+            ),
+            (
+                "وتهديد الفصائل المسلحة باستهداف المصالح الأمريكية في البوكمال",
+                b,
+                0,
+            ),
+            ("تمر اليوم الذكرى الخامسة لتحرير البوكمال", b, 0),
+            (
+                "Officials met to discuss the ceasefire agreement in Bukamal",
+                e,
+                0,
+            ),
+            ("Turkey could launch an offensive on Bukamal", e, 0),
         ];
         for (text, place, n) in cases {
             assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");
@@ -3413,6 +3433,33 @@ mod tests {
         assert_eq!(
             sub("يذكر أن الباغوز كانت قد استعيدت من قبضة داعش"),
             [REGAINS]
+        );
+    }
+
+    #[test]
+    fn a_protest_against_attacks_is_a_protest_and_drones_are_air_strikes() {
+        let b = [("قامشلو", Kind::City)];
+        let sub = |text: &str| {
+            events(text, &b, Some(ymd(2024, 10, 24)))
+                .iter()
+                .map(|e| e.sub_event_type.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            sub("خرج آلاف في قامشلو في تظاهرة جابت شوارع المدينة منددة بالهجمات التركية"),
+            ["Peaceful protest"]
+        );
+        assert_eq!(
+            sub("تظاهر المئات في قامشلو تنديداً بالقصف التركي"),
+            ["Peaceful protest"]
+        );
+        assert_eq!(
+            sub("هجوم بطائرتين مسيّرتين استهدف موقعاً في قامشلو"),
+            ["Air/drone strike"]
+        );
+        assert_eq!(
+            sub("استهدفت طائرات الاحتلال التركي منشآت في قامشلو"),
+            ["Air/drone strike"]
         );
     }
 

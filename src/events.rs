@@ -982,7 +982,20 @@ static SPEAKING: std::sync::LazyLock<Speaking> = std::sync::LazyLock::new(|| {
         ]),
         that: set(&["إن", "أن", "بأن"]),
         spoke: set(&[
-            "said", "says", "told", "speaking", "spoke", "قال", "قالت", "صرح", "صرحت",
+            "said",
+            "says",
+            "told",
+            "speaking",
+            "spoke",
+            "قال",
+            "قالت",
+            "صرح",
+            "صرحت",
+            // "said by phone from Qamishli", "تحدث هاتفياً من القامشلي"
+            "phone",
+            "telephone",
+            "هاتفيا",
+            "هاتفياً",
         ]),
         nouns: set(&[
             "مصدر",

@@ -1165,12 +1165,14 @@ pub(crate) fn extract_events_folded(
             }
         }
     }
-    // A headline restates the story the body dates: drop an event that only
-    // has the publication date when the same kind of event at the same
-    // place has a date from the text.
+    // A headline or lead restates the story the body dates: drop an event
+    // whose date is not written in its own clause (the publication date,
+    // the day of another clause: "أعلنت اليوم اعتقال…، فيما أصيب جنديان
+    // بانفجار عبوة") when the same kind of event at the same place has one
+    // that is.
     let with_date: HashSet<(&str, &str, u32)> = out
         .iter()
-        .filter(|o| o.date_precision != DatePrecision::Article)
+        .filter(|o| o.own_date)
         .map(|o| {
             (
                 o.event_type.as_str(),
@@ -1186,10 +1188,7 @@ pub(crate) fn extract_events_folded(
             mentions[e.mention].place,
         ))
     };
-    let keep: Vec<bool> = out
-        .iter()
-        .map(|e| e.date_precision != DatePrecision::Article || !dated(e))
-        .collect();
+    let keep: Vec<bool> = out.iter().map(|e| e.own_date || !dated(e)).collect();
     // A sentence that names no place of its own and reports the same kind
     // of event on the same day as an earlier one goes on about that event
     // ("Residents said they heard several loud explosions", "X claimed the
@@ -1951,7 +1950,9 @@ impl Doc<'_> {
     /// The date written nearest the trigger in its clause (a clause that is
     /// only a date, "، أمس السبت،", belongs to its neighbours), else in the
     /// sentence, else the publication date.
-    fn date(&self, si: usize, st: &Sentence, h: &Hit) -> (Option<NaiveDate>, DatePrecision) {
+    /// The event's date, its precision, and whether it was written in the
+    /// trigger's own clause.
+    fn date(&self, si: usize, st: &Sentence, h: &Hit) -> (Option<NaiveDate>, DatePrecision, bool) {
         let (s, e) = self.sentences[si];
         let inside: Vec<&DateMention> = self
             .dates
@@ -1962,7 +1963,13 @@ impl Doc<'_> {
         let own: Vec<&DateMention> = inside
             .iter()
             .copied()
-            .filter(|d| st.clause(d.start) == clause || self.date_only(st, s, e, d))
+            .filter(|d| {
+                st.clause(d.start) == clause
+                    // A date-only clause belongs to the statement it is in,
+                    // not to one after فيما/while.
+                    || (self.date_only(st, s, e, d)
+                        && st.statement(d.start) == st.statement(h.start))
+            })
             .collect();
         let own_empty = own.is_empty();
         let pool = if own_empty {
@@ -1988,14 +1995,20 @@ impl Doc<'_> {
                         DatePrecision::Article => DatePrecision::Day,
                         p => p,
                     };
-                    return (base.checked_sub_days(chrono::Days::new(n)), precision);
+                    return (
+                        base.checked_sub_days(chrono::Days::new(n)),
+                        precision,
+                        false,
+                    );
                 }
             }
         }
-        pool.into_iter()
+        let (date, precision) = pool
+            .into_iter()
             .min_by_key(|d| distance((d.start, d.end), (h.start, h.end)))
             .map(|d| (Some(d.date), d.precision))
-            .unwrap_or_else(context)
+            .unwrap_or_else(context);
+        (date, precision, !own_empty)
     }
 
     /// The last day-precision date written earlier in the paragraph of the
@@ -2144,7 +2157,7 @@ impl Doc<'_> {
 
     fn event(&self, si: usize, st: &Sentence, l: &Located) -> Event {
         let (s, e) = self.sentences[si];
-        let (date, date_precision) = self.date(si, st, &l.hit);
+        let (date, date_precision, own_date) = self.date(si, st, &l.hit);
         let m = &self.mentions[l.mention];
         let row = self.row(&l.hit);
         let (event_type, sub_event_type) = match &row.on_civilians {
@@ -2196,6 +2209,7 @@ impl Doc<'_> {
             sentence_end: e,
             trigger_start: l.hit.start,
             trigger_end: l.hit.end,
+            own_date,
         }
     }
 }
@@ -3473,6 +3487,39 @@ mod tests {
         assert_eq!(
             sub("استهدفت طائرات الاحتلال التركي منشآت في قامشلو"),
             ["Air/drone strike"]
+        );
+    }
+
+    #[test]
+    fn a_lead_dated_by_another_statement_gives_way_to_the_body_s_date() {
+        let b = [("القائم", Kind::City), ("الكرابلة", Kind::Town)];
+        let text = "أعلنت خلية الإعلام الأمني، اليوم الاثنين، اعتقال ثلاثة مطلوبين في القائم، \
+                    فيما أصيب جنديان بانفجار عبوة ناسفة قرب الكرابلة.\n\n\
+                    وأضاف المصدر أن عبوة ناسفة انفجرت على دورية مساء أمس الأحد قرب الكرابلة.";
+        // Both الكرابلة are the same place.
+        let mut mentions = vec![mention(text, b[0].0, 0, b[0].1)];
+        for (at, name) in text.match_indices(b[1].0) {
+            let start = text[..at].chars().count();
+            let mut m = mention(text, name, 1, b[1].1);
+            (m.start, m.end) = (start, start + name.chars().count());
+            mentions.push(m);
+        }
+        let a = Article {
+            text: text.into(),
+            date: Some(ymd(2022, 11, 14)),
+            ..Default::default()
+        };
+        let evs = extract_events(&a, &mentions, lex());
+        let got: Vec<(&str, String)> = evs
+            .iter()
+            .map(|e| (e.sub_event_type.as_str(), e.date.unwrap().to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Arrests", "2022-11-14".to_string()),
+                ("Remote explosive/landmine/IED", "2022-11-13".to_string())
+            ]
         );
     }
 

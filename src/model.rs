@@ -179,4 +179,7 @@ pub struct Event {
     /// Char offsets of the trigger phrase in that sentence.
     pub trigger_start: usize,
     pub trigger_end: usize,
+    /// The date was written in the trigger's own clause (not taken from
+    /// another clause, paragraph, the lead or the publication date).
+    pub own_date: bool,
 }

@@ -1455,6 +1455,18 @@ impl Doc<'_> {
         if a.kind.is_area() != b.kind.is_area() || a.place == b.place {
             return false;
         }
+        self.list_gap(m)
+    }
+
+    /// True when only a list's joiner stands between mention `m` and the
+    /// next one (", ", " و", " and ", "، و", " or ", a و clitic on the next).
+    fn list_gap(&self, m: usize) -> bool {
+        let (Some(a), Some(b)) = (self.mentions.get(m), self.mentions.get(m + 1)) else {
+            return false;
+        };
+        if b.start < a.end {
+            return false;
+        }
         let gap: String = self.chars[a.end..b.start].iter().collect();
         let conj = b.surface.starts_with('و') && gap == " ";
         conj || matches!(
@@ -1638,10 +1650,15 @@ impl Doc<'_> {
         let before = self.negations.partition_point(|n| n.end <= ms);
         self.negations[..before].iter().rev().take(3).any(|n| {
             let first_after = || {
-                // Only the first place after an origin cue is the origin:
-                // "launched from T2 at al-Tanf".
+                // Only the first place after an origin cue is the origin
+                // ("launched from T2 at al-Tanf"), with the places listed
+                // with it ("من مدينتي الرقة والشدادي إلى حقل العمر").
                 let k = self.mentions.partition_point(|m| m.start < n.end);
-                self.mentions.get(k).is_some_and(|m| m.start == ms)
+                let mut j = k;
+                while self.mentions.get(j).is_some_and(|m| m.start < ms) && self.list_gap(j) {
+                    j += 1;
+                }
+                self.mentions.get(j).is_some_and(|m| m.start == ms)
             };
             match self.lex.scopes[n.phrase] {
                 Scope::Object => within_clause_window(&self.chars[n.end..ms]),
@@ -2663,6 +2680,7 @@ mod tests {
                 0,
             ),
             ("Turkey could launch an offensive on Bukamal", e, 0),
+            ("اعتقال خلية كانت تخطط لاستهداف مواقع في البوكمال", b, 1),
         ];
         for (text, place, n) in cases {
             assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");
@@ -3521,6 +3539,21 @@ mod tests {
                 ("Remote explosive/landmine/IED", "2022-11-13".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn the_places_listed_after_an_origin_cue_are_origins() {
+        let places: Places = &[
+            ("الرقة", Kind::City),
+            ("والشدادي", Kind::Town),
+            ("حقل العمر", Kind::Infrastructure),
+        ];
+        let got = summary(
+            "وصلت تعزيزات عسكرية لقسد من مدينتي الرقة والشدادي إلى حقل العمر",
+            places,
+        );
+        let at: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
+        assert_eq!(at, ["حقل العمر"]);
     }
 
     #[test]

@@ -1251,6 +1251,9 @@ fn days_after(before: &str) -> Option<u64> {
         let rest = &words[k..];
         match rest {
             ["after", "day" | "days", n, ..] => return count(n),
+            ["after", "week" | "weeks", n, ..] => return count(n).map(|n| n * 7),
+            ["من" | "علي", "اسبوع", "بعد", ..] => return Some(7),
+            ["من" | "علي", "اسبوعين", "بعد", ..] => return Some(14),
             ["من" | "علي", "يومين", "بعد", ..] => return Some(2),
             ["من" | "علي", "يوم", "بعد", ..] => return Some(1),
             ["من" | "علي", "واحد", "يوم", "بعد", ..] => return Some(1),
@@ -1705,6 +1708,20 @@ impl Doc<'_> {
         false
     }
 
+    /// True for the date of a dateline ("BEIRUT/BAGHDAD, Oct 20 —"): a
+    /// place stands before it. A bulletin's "Saturday, Oct. 12, 21:40 —"
+    /// opens its paragraph and dates what follows.
+    fn dateline_date(&self, d: &DateMention) -> bool {
+        let para = self.chars[..d.start]
+            .iter()
+            .rposition(|&c| c == '\n')
+            .map_or(0, |i| i + 1);
+        self.chars[para..d.start]
+            .iter()
+            .any(char::is_ascii_uppercase)
+            && self.dateline(d.start, d.end)
+    }
+
     /// The original text in the char range `[s, e)`.
     fn text(&self, s: usize, e: usize) -> String {
         self.chars[s..e].iter().collect()
@@ -1971,10 +1988,11 @@ impl Doc<'_> {
     /// trigger's own clause.
     fn date(&self, si: usize, st: &Sentence, h: &Hit) -> (Option<NaiveDate>, DatePrecision, bool) {
         let (s, e) = self.sentences[si];
+        // "BEIRUT, Oct 20 —": the day a report was filed, not of the event.
         let inside: Vec<&DateMention> = self
             .dates
             .iter()
-            .filter(|d| d.start >= s && d.end <= e)
+            .filter(|d| d.start >= s && d.end <= e && !self.dateline_date(d))
             .collect();
         let clause = st.clause(h.start);
         let own: Vec<&DateMention> = inside
@@ -2005,9 +2023,16 @@ impl Doc<'_> {
         };
         if own_empty {
             // "The strikes came two days after a rocket attack": counted
-            // back from the day the report is about.
+            // back from the day the sentence names before it ("فدخلتها
+            // القطعات في 17 تشرين الثاني، بعد أسبوعين من تحرير القائم"),
+            // else the day the report is about.
             if let Some(n) = days_after(self.folded(s, h.start)) {
-                if let (Some(base), precision) = context() {
+                let named = pool
+                    .iter()
+                    .filter(|d| d.end <= h.start && d.precision == DatePrecision::Day)
+                    .max_by_key(|d| d.end)
+                    .map(|d| (Some(d.date), d.precision));
+                if let (Some(base), precision) = named.unwrap_or_else(context) {
                     let precision = match precision {
                         DatePrecision::Article => DatePrecision::Day,
                         p => p,
@@ -3048,6 +3073,8 @@ mod tests {
         assert_eq!(days_after("وجاء القصف بعد يومين من"), Some(2));
         assert_eq!(days_after("وجاءت بعد يوم واحد من"), Some(1));
         assert_eq!(days_after("the strikes came after a rocket"), None);
+        assert_eq!(days_after("on sunday, a week after a bomb"), Some(7));
+        assert_eq!(days_after("وجاء القصف بعد اسبوعين من"), Some(14));
     }
 
     #[test]

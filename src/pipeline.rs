@@ -22,6 +22,14 @@ use crate::zones::{controller_name, ZoneSet};
 /// border" to be the same as one there (a crossing, a border town).
 const BORDER_BAND_KM: f64 = 30.0;
 
+/// How far from the Iraq–Syria border a place outside the two countries may
+/// be and still be where an event happened (Akçakale, Nusaybin, Tower 22 lie
+/// well inside; Ankara, Amman, Beirut, Tehran outside).
+const FOREIGN_EVENT_KM: f64 = 280.0;
+
+/// Words before a place that make it where something happened.
+const LOCATIVE_WORDS: [&str; 7] = ["in", "at", "near", "inside", "في", "قرب", "داخل"];
+
 /// Distance to the border (km) and the nearest crossing's name.
 type BorderInfo = (f64, Option<&'static str>);
 
@@ -399,7 +407,7 @@ impl Pipeline {
         // Events happen on the ground of the frontier: a foreign country named
         // in a sentence ("backed by Iran", "the US-led coalition") is an actor.
         let locatable: Vec<usize> = (0..mentions.len())
-            .filter(|&i| self.can_locate_event(&mentions[i]))
+            .filter(|&i| self.can_locate_event(&mentions[i], &chars))
             .collect();
         let subset: Vec<Mention> = locatable.iter().map(|&i| mentions[i].clone()).collect();
         let mut events =
@@ -407,6 +415,9 @@ impl Pipeline {
         for e in &mut events {
             e.mention = locatable[e.mention];
         }
+        // What happened far outside the frontier ("a bomb attack in
+        // Istanbul") is not on this map.
+        events.retain(|e| !self.far_abroad(&mentions[e.mention]));
         let events = drop_restated(events, &mentions, |area, m| self.covers(area, m));
         let mention_records = mentions
             .iter()
@@ -505,9 +516,45 @@ impl Pipeline {
         }
     }
 
-    fn can_locate_event(&self, m: &Mention) -> bool {
+    /// Whether an event may be placed at mention `m`. A foreign country is
+    /// an actor ("backed by Iran"), and so is a capital far away named
+    /// without "in"/"في" before it ("Ankara has carried out…", "summoned
+    /// Ankara's envoy"); "in Istanbul" is a place, whose events
+    /// [`Pipeline::far_abroad`] then leaves off the map.
+    fn can_locate_event(&self, m: &Mention, chars: &[char]) -> bool {
         let p = self.gazetteer.place(m.place);
-        m.kind != Kind::Country || p.country == "SY" || p.country == "IQ"
+        let home = p.country.split(',').any(|c| c == "SY" || c == "IQ");
+        if home {
+            return true;
+        }
+        if m.kind == Kind::Country {
+            return false;
+        }
+        if !self.far_abroad(m) {
+            return true;
+        }
+        let before: String = chars[..m.start.min(chars.len())]
+            .iter()
+            .rev()
+            .skip_while(|c| c.is_whitespace())
+            .take_while(|c| c.is_alphabetic())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let clitic = m.surface.starts_with('ب') && !p.name_ar.starts_with('ب');
+        clitic || LOCATIVE_WORDS.contains(&before.to_lowercase().as_str())
+    }
+
+    /// True for a place outside Syria and Iraq more than
+    /// [`FOREIGN_EVENT_KM`] from their border.
+    fn far_abroad(&self, m: &Mention) -> bool {
+        let p = self.gazetteer.place(m.place);
+        if p.country.split(',').any(|c| c == "SY" || c == "IQ") {
+            return false;
+        }
+        let (lon, lat) = m.point.unwrap_or((p.lon, p.lat));
+        self.border_info(lon, lat).0 > FOREIGN_EVENT_KM
     }
 
     /// Which side of the border a point lies on: the place's own country
@@ -1173,6 +1220,38 @@ mod tests {
             surfaces("وقالت ربيعة حسن إن القصف طال منزلها في سنجار."),
             ["سنجار"]
         );
+    }
+
+    #[test]
+    fn far_abroad_is_off_the_map_and_a_far_capital_is_an_actor() {
+        let p = Pipeline::bundled().unwrap();
+        let run = |text: &str| {
+            p.process(&Article {
+                id: "t".into(),
+                date: Some(ymd(2022, 11, 20)),
+                text: text.into(),
+                ..Default::default()
+            })
+            .events
+            .iter()
+            .map(|e| {
+                (
+                    e.sub_event_type.clone(),
+                    e.name_en.to_string(),
+                    e.date.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+        };
+        // "in Istanbul": a place, far from the frontier, so no event.
+        assert!(run("A bomb attack in Istanbul killed six people on Sunday.").is_empty());
+        // "Ankara" before a verb is the government: the strike is in Kobani.
+        let got = run("Ankara carried out drone strikes on Kobani on Sunday.");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "Ain Al Arab");
+        // A dateline's date is the filing day; the event's is Thursday's.
+        let got = run("BEIRUT/BAGHDAD, Nov 20 — Two drones targeted Kobani on Thursday.");
+        assert_eq!(got[0].2.as_deref(), Some("2022-11-17"));
     }
 
     #[test]

@@ -1424,11 +1424,18 @@ impl Doc<'_> {
             let mut m = l.mention;
             while (s..e).contains(&self.mentions[m].start) && self.listed_next(m, e) {
                 m += 1;
-                listed.push(Located {
-                    hit: l.hit,
-                    mention: m,
-                    region: l.region,
-                });
+                listed.push(Located { mention: m, ..*l });
+            }
+            // The event may sit at a later place of the list (the most
+            // precise one): the earlier ones are its places too.
+            let mut m = l.mention;
+            while m > 0
+                && self.mentions[m - 1].start >= s
+                && (s..e).contains(&self.mentions[m].start)
+                && self.listed_next(m - 1, e)
+            {
+                m -= 1;
+                listed.push(Located { mention: m, ..*l });
             }
         }
         for l in listed {
@@ -1475,7 +1482,30 @@ impl Doc<'_> {
         conj || matches!(
             gap.trim(),
             "," | "،" | "و" | "and" | ", and" | "، و" | "،و" | "or" | ", or" | "أو" | "او" | "/"
-        )
+        ) || (self.second_object_gap(&gap) && !self.trigger_in(a.end, b.start))
+    }
+
+    /// True when a trigger starts in chars `[s, e)` ("… واعتقلت قسد شخصين
+    /// في …" is a second event, not a second object of the first).
+    fn trigger_in(&self, s: usize, e: usize) -> bool {
+        let i = self.triggers.partition_point(|h| h.start < s);
+        self.triggers.get(i).is_some_and(|h| h.start < e)
+    }
+
+    /// "محطة الكهرباء في ريف ديرك ومطحنة في ناحية كركي لكي", "a checkpoint
+    /// in X and a mill in Y": a second object in a second place, joined by
+    /// and/و, with in/في before the place (a kind word may follow it).
+    fn second_object_gap(&self, gap: &str) -> bool {
+        let words: Vec<&str> = gap.split_whitespace().collect();
+        if words.len() < 2 || words.len() > 5 {
+            return false;
+        }
+        let joined =
+            words[0] == "and" || (words[0].starts_with('و') && words[0].chars().count() > 2);
+        let locative = words[1..]
+            .iter()
+            .any(|w| matches!(*w, "في" | "in" | "at" | "بمدينة" | "ببلدة" | "بقرية"));
+        joined && locative && !gap.contains([',', '،', '.', ';', '؛'])
     }
 
     fn row(&self, h: &Hit) -> &Trigger {
@@ -3570,6 +3600,26 @@ mod tests {
                 ("Remote explosive/landmine/IED", "2022-11-13".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn a_second_object_in_a_second_place_is_a_second_event() {
+        let places: Places = &[("ديرك", Kind::City), ("كركي لكي", Kind::Town)];
+        let got = summary(
+            "طال القصف محطة تحويل الكهرباء في ريف ديرك ومطحنة في ناحية كركي لكي",
+            places,
+        );
+        let mut at: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
+        at.sort();
+        assert_eq!(at, ["ديرك", "كركي لكي"]);
+        // Air support for a raid is not an air strike of its own.
+        let places: Places = &[("هجين", Kind::Town)];
+        let got = summary(
+            "شنت قسد بمساندة من طيران التحالف حملة مداهمات في هجين",
+            places,
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_ne!(got[0].0, "Air/drone strike");
     }
 
     #[test]

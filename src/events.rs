@@ -818,6 +818,8 @@ struct Doc<'a> {
     story_date: std::cell::Cell<Option<NaiveDate>>,
     /// Char offset where the lead (the first two paragraphs) ends.
     lead_end: usize,
+    /// [`Doc::is_bulletin`], computed on first use.
+    bulletin: std::cell::OnceCell<bool>,
 }
 
 /// How many days before publication the lead's date may be to date the
@@ -1142,6 +1144,7 @@ pub(crate) fn extract_events_folded(
         focus_area: std::cell::OnceCell::new(),
         story_date: std::cell::Cell::new(None),
         lead_end: lead_end(chars),
+        bulletin: std::cell::OnceCell::new(),
     };
     doc.locatable = (0..mentions.len()).map(|m| doc.may_locate_at(m)).collect();
     // One event per type, place and day; a repeat adds its actors.
@@ -2047,6 +2050,7 @@ impl Doc<'_> {
         };
         let context = || {
             self.paragraph_date(s)
+                .or_else(|| self.bulletin_date(s))
                 .map(|d| (Some(d.date), d.precision))
                 .or_else(|| self.story_date.get().map(|d| (Some(d), DatePrecision::Day)))
                 .unwrap_or((self.article.date, DatePrecision::Article))
@@ -2097,6 +2101,46 @@ impl Doc<'_> {
             .take_while(|d| d.start < s)
             .filter(|d| d.start >= para && d.precision == DatePrecision::Day)
             .last()
+    }
+
+    /// In a bulletin or live blog (paragraphs opening with a time, "10:30
+    /// —"), the last day that opened an entry before char `s` ("Sunday,
+    /// Oct. 13, 08:15 —"): the entries after it go on on that day.
+    fn bulletin_date(&self, s: usize) -> Option<&DateMention> {
+        if !*self.bulletin.get_or_init(|| self.is_bulletin()) {
+            return None;
+        }
+        self.dates
+            .iter()
+            .take_while(|d| d.start < s)
+            .filter(|d| d.precision == DatePrecision::Day)
+            .filter(|d| {
+                let para = self.chars[..d.start]
+                    .iter()
+                    .rposition(|&c| c == '\n')
+                    .map_or(0, |i| i + 1);
+                d.start - para <= 12
+            })
+            .last()
+    }
+
+    /// True when at least two paragraphs open with a time of day (within
+    /// their first 20 chars: "10:30 —", "Sunday, Oct. 13, 08:15 —").
+    fn is_bulletin(&self) -> bool {
+        let timed = |line: &[char]| {
+            let head = &line[..line.len().min(24)];
+            head.windows(4).any(|w| {
+                w[0].is_ascii_digit()
+                    && w[1] == ':'
+                    && w[2].is_ascii_digit()
+                    && w[3].is_ascii_digit()
+            })
+        };
+        self.chars
+            .split(|&c| c == '\n')
+            .filter(|line| timed(line))
+            .nth(1)
+            .is_some()
     }
 
     /// True when منذ/since stands a few words before char offset `at` in its
@@ -3620,6 +3664,17 @@ mod tests {
         );
         assert_eq!(got.len(), 1, "{got:?}");
         assert_ne!(got[0].0, "Air/drone strike");
+    }
+
+    #[test]
+    fn a_bulletin_entry_takes_the_day_that_opened_it() {
+        let b = [("Markada", Kind::Town), ("Tal Tamr", Kind::Town)];
+        let text = "Saturday, Oct. 12, 21:40 — Turkish artillery shelled Tal Tamr.\n\n\
+                    Sunday, Oct. 13, 08:15 — Officials said the night was calm.\n\n\
+                    15:30 — Residents of Markada report that a cell attacked a checkpoint.";
+        let evs = events(text, &b, Some(ymd(2019, 10, 14)));
+        let dates: Vec<String> = evs.iter().map(|e| e.date.unwrap().to_string()).collect();
+        assert_eq!(dates, ["2019-10-12", "2019-10-13"]);
     }
 
     #[test]

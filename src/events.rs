@@ -3690,6 +3690,14 @@ mod tests {
         );
         let at: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
         assert_eq!(at, ["حقل العمر"]);
+        // Where people fled to is not where the shelling fell.
+        let places: Places = &[("تل تمر", Kind::Town), ("الحسكة", Kind::City)];
+        let got = summary(
+            "قصفت القوات التركية قرى تل تمر، ودفع القصف عشرات العائلات إلى النزوح نحو مدينة الحسكة",
+            places,
+        );
+        let at: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
+        assert_eq!(at, ["تل تمر"]);
     }
 
     #[test]

@@ -2781,6 +2781,12 @@ mod tests {
             ("Turkey could launch an offensive on Bukamal", e, 0),
             ("اعتقال خلية كانت تخطط لاستهداف مواقع في البوكمال", b, 1),
             ("فإن الميليشيات قد تسعى للتمدد والسيطرة على البوكمال", b, 0),
+            ("رغم الوعود المتكررة بإعادة افتتاح معبر البوكمال", b, 0),
+            (
+                "Drivers swap rumours about the crossing reopening in Bukamal",
+                e,
+                0,
+            ),
         ];
         for (text, place, n) in cases {
             assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");

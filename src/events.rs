@@ -1267,6 +1267,15 @@ fn days_after(before: &str) -> Option<u64> {
     None
 }
 
+/// Phrases (folded) that put an event on the day after the one told before.
+const NEXT_DAY: [&str; 5] = [
+    "اليوم التالي",
+    "next day",
+    "following day",
+    "a day later",
+    "day after that",
+];
+
 /// English determiners that make the noun after them point back.
 const DEFINITE_WORDS: [&str; 7] = ["the", "this", "that", "these", "those", "its", "their"];
 
@@ -2060,7 +2069,22 @@ impl Doc<'_> {
             // back from the day the sentence names before it ("فدخلتها
             // القطعات في 17 تشرين الثاني، بعد أسبوعين من تحرير القائم"),
             // else the day the report is about.
-            if let Some(n) = days_after(self.folded(s, h.start)) {
+            // "وفي اليوم التالي، استهدفت غارات…", "the next day": one day on.
+            let before = self.folded(s, h.start);
+            if NEXT_DAY.iter().any(|p| before.contains(p)) {
+                if let (Some(base), precision) = context() {
+                    let precision = match precision {
+                        DatePrecision::Article => DatePrecision::Day,
+                        p => p,
+                    };
+                    return (
+                        base.checked_add_days(chrono::Days::new(1)),
+                        precision,
+                        false,
+                    );
+                }
+            }
+            if let Some(n) = days_after(before) {
                 let named = pool
                     .iter()
                     .filter(|d| d.end <= h.start && d.precision == DatePrecision::Day)
@@ -3144,6 +3168,9 @@ mod tests {
         // Three days before the day the report is about.
         let text = format!("{lead}\n\nوجاء القصف بعد ثلاثة أيام من هجوم استهدف حاجزاً في الميادين.");
         assert_eq!(dates(&text), ["2019-12-29", "2019-12-26"]);
+        // "The next day": one day on from the day the report is about.
+        let text = format!("{lead}\n\nوفي اليوم التالي، استهدفت غارات مواقع في الميادين.");
+        assert_eq!(dates(&text), ["2019-12-29", "2019-12-30"]);
         // "Days after" an attack it does not date: background, no event.
         let text = format!("{lead}\n\nوتأتي الضربة بعد أيام من هجوم استهدف حاجزاً في الميادين.");
         assert_eq!(dates(&text), ["2019-12-29"]);

@@ -2065,42 +2065,34 @@ impl Doc<'_> {
                 .unwrap_or((self.article.date, DatePrecision::Article))
         };
         if own_empty {
-            // "The strikes came two days after a rocket attack": counted
-            // back from the day the sentence names before it ("فدخلتها
-            // القطعات في 17 تشرين الثاني، بعد أسبوعين من تحرير القائم"),
-            // else the day the report is about.
-            // "وفي اليوم التالي، استهدفت غارات…", "the next day": one day on.
+            // A day counted from another: "وفي اليوم التالي", "the next day"
+            // (one on from the day the report is about); "two days after a
+            // rocket attack" (back from the day the sentence names before it,
+            // "فدخلتها القطعات في 17 تشرين الثاني، بعد أسبوعين من تحرير
+            // القائم", else the day the report is about).
             let before = self.folded(s, h.start);
-            if NEXT_DAY.iter().any(|p| before.contains(p)) {
-                if let (Some(base), precision) = context() {
-                    let precision = match precision {
-                        DatePrecision::Article => DatePrecision::Day,
-                        p => p,
-                    };
-                    return (
-                        base.checked_add_days(chrono::Days::new(1)),
-                        precision,
-                        false,
-                    );
-                }
-            }
-            if let Some(n) = days_after(before) {
-                let named = pool
-                    .iter()
-                    .filter(|d| d.end <= h.start && d.precision == DatePrecision::Day)
-                    .max_by_key(|d| d.end)
-                    .map(|d| (Some(d.date), d.precision));
-                if let (Some(base), precision) = named.unwrap_or_else(context) {
-                    let precision = match precision {
-                        DatePrecision::Article => DatePrecision::Day,
-                        p => p,
-                    };
-                    return (
-                        base.checked_sub_days(chrono::Days::new(n)),
-                        precision,
-                        false,
-                    );
-                }
+            let shift = if NEXT_DAY.iter().any(|p| before.contains(p)) {
+                Some((1, context()))
+            } else {
+                days_after(before).map(|n| {
+                    let named = pool
+                        .iter()
+                        .filter(|d| d.end <= h.start && d.precision == DatePrecision::Day)
+                        .max_by_key(|d| d.end)
+                        .map(|d| (Some(d.date), d.precision));
+                    (-(n as i64), named.unwrap_or_else(context))
+                })
+            };
+            if let Some((days, (Some(base), precision))) = shift {
+                let precision = match precision {
+                    DatePrecision::Article => DatePrecision::Day,
+                    p => p,
+                };
+                return (
+                    base.checked_add_signed(chrono::Duration::days(days)),
+                    precision,
+                    false,
+                );
             }
         }
         let (date, precision) = pool

@@ -816,8 +816,9 @@ struct Doc<'a> {
     /// no date, in a paragraph that names none before it, takes this day
     /// rather than the publication date. Set once that event is read.
     story_date: std::cell::Cell<Option<NaiveDate>>,
-    /// Char offset where the lead (the first two paragraphs) ends.
-    lead_end: usize,
+    /// Char offset where the lead (the first two paragraphs) ends, computed
+    /// on first use.
+    lead_end: std::cell::OnceCell<usize>,
     /// [`Doc::is_bulletin`], computed on first use.
     bulletin: std::cell::OnceCell<bool>,
 }
@@ -1143,7 +1144,7 @@ pub(crate) fn extract_events_folded(
         focus_ground: std::cell::OnceCell::new(),
         focus_area: std::cell::OnceCell::new(),
         story_date: std::cell::Cell::new(None),
-        lead_end: lead_end(chars),
+        lead_end: std::cell::OnceCell::new(),
         bulletin: std::cell::OnceCell::new(),
     };
     doc.locatable = (0..mentions.len()).map(|m| doc.may_locate_at(m)).collect();
@@ -1160,7 +1161,7 @@ pub(crate) fn extract_events_folded(
                 ev.date,
             );
             match seen.get(&key) {
-                Some(&first) => add_actors(&mut out[first], &ev),
+                Some(&first) => add_actors(&mut out[first], &ev.actors),
                 None => {
                     seen.insert(key, out.len());
                     out.push(ev);
@@ -1226,7 +1227,7 @@ pub(crate) fn extract_events_folded(
         };
         let earlier = earlier.map(|i| &mut kept[i]);
         match earlier {
-            Some(f) => add_actors(f, e),
+            Some(f) => add_actors(f, &e.actors),
             None => kept.push(e.clone()),
         }
     }
@@ -1276,6 +1277,25 @@ const NEXT_DAY: [&str; 5] = [
     "day after that",
 ];
 
+/// "محطة الكهرباء في ريف ديرك ومطحنة في ناحية كركي لكي", "a checkpoint
+/// in X and a mill in Y": a second object in a second place, joined by
+/// and/و, with in/في before the place (a kind word may follow it).
+fn second_object_gap(gap: &str) -> bool {
+    let words: Vec<&str> = gap.split_whitespace().collect();
+    if words.len() < 2 || words.len() > 5 {
+        return false;
+    }
+    let joined = words[0] == "and" || (words[0].starts_with('و') && words[0].chars().count() > 2);
+    let locative = words[1..]
+        .iter()
+        .any(|w| matches!(*w, "في" | "in" | "at" | "بمدينة" | "ببلدة" | "بقرية"));
+    joined && locative && !gap.contains([',', '،', '.', ';', '؛'])
+}
+
+/// The longest gap (chars) between two places of a list: a joiner, or the
+/// five words at most of [`second_object_gap`] ("ومطحنة في ناحية").
+const MAX_LIST_GAP: usize = 80;
+
 /// English determiners that make the noun after them point back.
 const DEFINITE_WORDS: [&str; 7] = ["the", "this", "that", "these", "those", "its", "their"];
 
@@ -1293,21 +1313,26 @@ fn referential(chars: &[char], at: usize) -> bool {
     if bare.starts_with("ال") || word.starts_with("لل") || word.starts_with("ولل") {
         return true;
     }
-    let before: String = chars[..at.min(chars.len())]
-        .iter()
-        .rev()
-        .skip_while(|c| c.is_whitespace())
-        .take_while(|c| c.is_alphabetic())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    DEFINITE_WORDS.contains(&before.to_lowercase().as_str())
+    DEFINITE_WORDS.contains(&word_before(chars, at).as_str())
 }
 
-/// Adds the actors of `restatement` that `event` lacks, after its own.
-fn add_actors(event: &mut Event, restatement: &Event) {
-    for a in &restatement.actors {
+/// The word (letters only, lower case) that ends just before char `at`,
+/// spaces skipped: "the" in "the attack", "in" in "in Istanbul".
+pub(crate) fn word_before(chars: &[char], at: usize) -> String {
+    let end = chars[..at.min(chars.len())]
+        .iter()
+        .rposition(|c| !c.is_whitespace())
+        .map_or(0, |i| i + 1);
+    let start = chars[..end]
+        .iter()
+        .rposition(|c| !c.is_alphabetic())
+        .map_or(0, |i| i + 1);
+    chars[start..end].iter().collect::<String>().to_lowercase()
+}
+
+/// Adds the `actors` of a restatement that `event` lacks, after its own.
+fn add_actors(event: &mut Event, actors: &[String]) {
+    for a in actors {
         if !event.actors.contains(a) {
             event.actors.push(a.clone());
         }
@@ -1348,8 +1373,8 @@ pub(crate) fn drop_restated(
     let mut events = events;
     for (i, f) in finer.iter().enumerate() {
         if let Some(f) = *f {
-            let coarse = events[i].clone();
-            add_actors(&mut events[f], &coarse);
+            let actors = events[i].actors.clone();
+            add_actors(&mut events[f], &actors);
         }
     }
     events
@@ -1384,7 +1409,7 @@ impl Doc<'_> {
                 .is_none_or(|p| d <= p && (p - d).num_days() <= STORY_DAYS)
         };
         if self.story_date.get().is_none()
-            && ev.sentence_start < self.lead_end
+            && ev.sentence_start < *self.lead_end.get_or_init(|| lead_end(self.chars))
             && ev.date_precision == DatePrecision::Day
         {
             self.story_date.set(ev.date.filter(|&d| near(d)));
@@ -1486,7 +1511,9 @@ impl Doc<'_> {
         let (Some(a), Some(b)) = (self.mentions.get(m), self.mentions.get(m + 1)) else {
             return false;
         };
-        if b.start < a.end {
+        // A joiner and at most a few words: anything longer is no list (and
+        // is not worth copying out).
+        if b.start < a.end || b.start - a.end > MAX_LIST_GAP {
             return false;
         }
         let gap: String = self.chars[a.end..b.start].iter().collect();
@@ -1494,7 +1521,7 @@ impl Doc<'_> {
         conj || matches!(
             gap.trim(),
             "," | "،" | "و" | "and" | ", and" | "، و" | "،و" | "or" | ", or" | "أو" | "او" | "/"
-        ) || (self.second_object_gap(&gap) && !self.trigger_in(a.end, b.start))
+        ) || (second_object_gap(&gap) && !self.trigger_in(a.end, b.start))
     }
 
     /// True when a trigger starts in chars `[s, e)` ("… واعتقلت قسد شخصين
@@ -1502,22 +1529,6 @@ impl Doc<'_> {
     fn trigger_in(&self, s: usize, e: usize) -> bool {
         let i = self.triggers.partition_point(|h| h.start < s);
         self.triggers.get(i).is_some_and(|h| h.start < e)
-    }
-
-    /// "محطة الكهرباء في ريف ديرك ومطحنة في ناحية كركي لكي", "a checkpoint
-    /// in X and a mill in Y": a second object in a second place, joined by
-    /// and/و, with in/في before the place (a kind word may follow it).
-    fn second_object_gap(&self, gap: &str) -> bool {
-        let words: Vec<&str> = gap.split_whitespace().collect();
-        if words.len() < 2 || words.len() > 5 {
-            return false;
-        }
-        let joined =
-            words[0] == "and" || (words[0].starts_with('و') && words[0].chars().count() > 2);
-        let locative = words[1..]
-            .iter()
-            .any(|w| matches!(*w, "في" | "in" | "at" | "بمدينة" | "ببلدة" | "بقرية"));
-        joined && locative && !gap.contains([',', '،', '.', ';', '؛'])
     }
 
     fn row(&self, h: &Hit) -> &Trigger {
@@ -2245,7 +2256,6 @@ impl Doc<'_> {
     /// ground was taken from ("استعادت القوات العراقية السيطرة…", not "its
     /// recapture from Islamic State", "من سيطرة داعش").
     fn taker(&self, h: &Hit, s: usize, e: usize, date: Option<NaiveDate>) -> Option<String> {
-        const LOSER_WORDS: [&str; 8] = ["from", "of", "من", "سيطره", "قبضه", "يد", "against", "ضد"];
         let in_sentence = |a: &&Hit| a.start >= s && a.end <= e;
         let before = self
             .actors
@@ -2260,31 +2270,33 @@ impl Doc<'_> {
             let w = w.trim_start_matches(['و', 'ف', 'ب', 'ل']);
             w == "طرد" || EXPEL_WORDS.iter().any(|x| w.starts_with(x))
         });
-        if before.is_none() && expel {
+        let hit = if before.is_none() && expel {
             // "YPG fighters, backed by US air strikes, drove IS out": the
             // subject may stand further back in the sentence.
-            let subject = self
-                .actors
-                .iter()
-                .filter(in_sentence)
-                .rfind(|a| a.end <= h.start)?;
-            let name = self.lex.actor_names[subject.phrase].clone();
-            return named_on(vec![name], date).into_iter().next();
-        }
-        let hit = before.or_else(|| {
             self.actors
                 .iter()
                 .filter(in_sentence)
-                .filter(|a| a.start >= h.start)
-                .find(|a| {
-                    let ahead = self.folded(s.max(a.start.saturating_sub(20)), a.start);
-                    !words(ahead)
-                        .next_back()
-                        .is_some_and(|w| LOSER_WORDS.contains(&w))
-                })
-        })?;
+                .rfind(|a| a.end <= h.start)
+        } else {
+            before.or_else(|| self.first_taker_after(h, s, e))
+        }?;
         let name = self.lex.actor_names[hit.phrase].clone();
         named_on(vec![name], date).into_iter().next()
+    }
+
+    /// The first actor after trigger `h` in the sentence `[s, e)` that is
+    /// not named as the one the ground was taken from.
+    fn first_taker_after(&self, h: &Hit, s: usize, e: usize) -> Option<&Hit> {
+        const LOSER_WORDS: [&str; 8] = ["from", "of", "من", "سيطره", "قبضه", "يد", "against", "ضد"];
+        self.actors
+            .iter()
+            .filter(|a| a.start >= h.start && a.end <= e)
+            .find(|a| {
+                let ahead = self.folded(s.max(a.start.saturating_sub(20)), a.start);
+                !words(ahead)
+                    .next_back()
+                    .is_some_and(|w| LOSER_WORDS.contains(&w))
+            })
     }
 
     fn event(&self, si: usize, st: &Sentence, l: &Located) -> Event {
@@ -2409,6 +2421,19 @@ mod tests {
             ..Default::default()
         };
         extract_events(&article, &mentions, lex())
+    }
+
+    /// The sub-event types of the events of `text` published on `date`.
+    fn sub_types(text: &str, places: &[(&str, Kind)], date: NaiveDate) -> Vec<String> {
+        events(text, places, Some(date))
+            .into_iter()
+            .map(|e| e.sub_event_type)
+            .collect()
+    }
+
+    /// The surfaces of the places the events of `text` stand at.
+    fn event_places(text: &str, places: &[(&str, Kind)]) -> Vec<String> {
+        summary(text, places).into_iter().map(|(_, p)| p).collect()
     }
 
     /// (sub_event_type, surface of the locating mention) of each event.
@@ -3583,10 +3608,7 @@ mod tests {
             } else {
                 "الباغوز"
             };
-            events(text, &[(name, Kind::Village)], Some(ymd(2024, 2, 3)))
-                .iter()
-                .map(|e| e.sub_event_type.clone())
-                .collect::<Vec<_>>()
+            sub_types(text, &[(name, Kind::Village)], ymd(2024, 2, 3))
         };
         // The one driven out is not the one who took the ground.
         assert_eq!(
@@ -3615,12 +3637,7 @@ mod tests {
     #[test]
     fn a_protest_against_attacks_is_a_protest_and_drones_are_air_strikes() {
         let b = [("قامشلو", Kind::City)];
-        let sub = |text: &str| {
-            events(text, &b, Some(ymd(2024, 10, 24)))
-                .iter()
-                .map(|e| e.sub_event_type.clone())
-                .collect::<Vec<_>>()
-        };
+        let sub = |text: &str| sub_types(text, &b, ymd(2024, 10, 24));
         assert_eq!(
             sub("خرج آلاف في قامشلو في تظاهرة جابت شوارع المدينة منددة بالهجمات التركية"),
             ["Peaceful protest"]
@@ -3675,11 +3692,10 @@ mod tests {
     #[test]
     fn a_second_object_in_a_second_place_is_a_second_event() {
         let places: Places = &[("ديرك", Kind::City), ("كركي لكي", Kind::Town)];
-        let got = summary(
+        let mut at = event_places(
             "طال القصف محطة تحويل الكهرباء في ريف ديرك ومطحنة في ناحية كركي لكي",
             places,
         );
-        let mut at: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
         at.sort();
         assert_eq!(at, ["ديرك", "كركي لكي"]);
         // Air support for a raid is not an air strike of its own.
@@ -3710,19 +3726,17 @@ mod tests {
             ("والشدادي", Kind::Town),
             ("حقل العمر", Kind::Infrastructure),
         ];
-        let got = summary(
+        let at = event_places(
             "وصلت تعزيزات عسكرية لقسد من مدينتي الرقة والشدادي إلى حقل العمر",
             places,
         );
-        let at: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
         assert_eq!(at, ["حقل العمر"]);
         // Where people fled to is not where the shelling fell.
         let places: Places = &[("تل تمر", Kind::Town), ("الحسكة", Kind::City)];
-        let got = summary(
+        let at = event_places(
             "قصفت القوات التركية قرى تل تمر، ودفع القصف عشرات العائلات إلى النزوح نحو مدينة الحسكة",
             places,
         );
-        let at: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
         assert_eq!(at, ["تل تمر"]);
     }
 
@@ -3733,11 +3747,10 @@ mod tests {
             ("والميادين", Kind::City),
             ("ودير الزور", Kind::City),
         ];
-        let got = summary(
+        let at = event_places(
             "شنت طائرات مجهولة غارات على مواقع في البوكمال والميادين ودير الزور",
             places,
         );
-        let at: Vec<&str> = got.iter().map(|(_, p)| p.as_str()).collect();
         assert_eq!(at, ["البوكمال", "والميادين", "ودير الزور"]);
         let e: Places = &[("Albu Kamal", Kind::City), ("al-Mayadin", Kind::City)];
         assert_eq!(

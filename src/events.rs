@@ -2828,6 +2828,18 @@ mod tests {
                 e,
                 0,
             ),
+            // Tallies, capabilities, warnings, framings and sleeper cells.
+            (
+                "ووثّق المرصد منذ مطلع العام مقتل 80 شخصاً في اشتباكات في البوكمال",
+                b,
+                0,
+            ),
+            ("a string of drone attacks on US forces in Bukamal", e, 0),
+            ("IS remains capable of deadly attacks in Bukamal", e, 0),
+            ("Experts warned that clashes could erupt in Bukamal", e, 0),
+            ("ويأتي ذلك بعد اشتباكات في البوكمال", b, 0),
+            ("The attacks came as leaders met in Bukamal", e, 0),
+            ("IS still has sleeper cells in Bukamal", e, 0),
         ];
         for (text, place, n) in cases {
             assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");
@@ -2858,6 +2870,11 @@ mod tests {
                 &["Iraqi Security Forces", "Peshmerga"],
             ),
             ("البيشمركة", &["Peshmerga"]),
+            (
+                "أعادت الإدارة الذاتية فتح المعبر",
+                &["Autonomous Administration (AANES)"],
+            ),
+            ("وحدات مقاومة شنگال", &["YBS"]),
             ("وحدات مقاومة سنجار", &["YBS"]),
             ("the YBŞ in Sinjar", &["YBS"]),
             ("التحالف الدولي", &["US-led Coalition"]),

@@ -235,7 +235,25 @@ const PROBE_NAMES: &[(&str, &str)] = &[
     ("Ghuwayran", "cur-ghwayran-prison"),
     ("حي الزهور", "cur-hasakah-zuhur"),
     ("حي الطلائع", "cur-hasakah-talai"),
+    ("كركي لكي", "sy-c4841"),
+    ("Girkê Legê", "sy-c4841"),
+    ("al-Shuhayl", "sy-c5119"),
+    ("Jadid Ekaidat", "sy-c5143"),
+    ("al-Suwaydiyah", "wof-1276984447"),
 ];
+
+/// The Autonomous Administration is an institution: only its areas are a
+/// place; السويدية is also "Swedish" and is no name of Suwaydiyah.
+#[test]
+fn institutions_and_adjectives_are_not_names() {
+    for name in ["الإدارة الذاتية", "AANES", "السويدية"] {
+        assert!(g().lookup(name).is_empty(), "{name} should not be a name");
+    }
+    assert!(g()
+        .lookup("مناطق الإدارة الذاتية")
+        .iter()
+        .any(|&i| g().place(i).id == "cur-rojava"));
+}
 
 #[test]
 fn probe_names_find_their_place() {

@@ -1522,6 +1522,72 @@ impl Doc<'_> {
             gap.trim(),
             "," | "،" | "و" | "and" | ", and" | "، و" | "،و" | "or" | ", or" | "أو" | "او" | "/"
         ) || (second_object_gap(&gap) && !self.trigger_in(a.end, b.start))
+            || self.dated_list_gap(a.end, b.start)
+    }
+
+    /// "retook al-Busayrah on Sept. 4 and Dhiban on Sept. 6", "على بلدة الصور
+    /// يوم الثلاثاء، وعلى بلدة ذيبان يوم الأربعاء": a list whose places each
+    /// carry a date. True when, the dates taken out, chars `[s, e)` hold a
+    /// joiner and only prepositions and kind words.
+    fn dated_list_gap(&self, s: usize, e: usize) -> bool {
+        let i = self.dates.partition_point(|d| d.start < s);
+        let dates: Vec<&DateMention> = self.dates[i..].iter().take_while(|d| d.end <= e).collect();
+        if dates.is_empty() || self.trigger_in(s, e) {
+            return false;
+        }
+        let mut rest = String::new();
+        let mut at = s;
+        for d in dates {
+            rest.push_str(self.folded(at, d.start));
+            rest.push(' ');
+            at = d.end;
+        }
+        rest.push_str(self.folded(at, e));
+        let words: Vec<&str> = rest
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '،'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let joiner = |w: &str| w == "and" || matches!(w, "و" | "وعلي" | "وفي" | "وب");
+        words.len() <= 6
+            && words.iter().filter(|w| joiner(w)).count() == 1
+            && words.iter().all(|w| {
+                joiner(w)
+                    || matches!(
+                        *w,
+                        "on" | "in"
+                            | "at"
+                            | "of"
+                            | "the"
+                            | "town"
+                            | "village"
+                            | "علي"
+                            | "في"
+                            | "يوم"
+                            | "بلده"
+                            | "قريه"
+                            | "مدينه"
+                            | "ناحيه"
+                    )
+            })
+    }
+
+    /// The date written right after mention `m` in its sentence ("Dhiban on
+    /// Sept. 6", "ذيبان يوم الأربعاء") when the sentence has more than one:
+    /// each place of a dated list keeps its own.
+    fn place_date(&self, s: usize, e: usize, m: usize) -> Option<&DateMention> {
+        let inside = |d: &&DateMention| d.start >= s && d.end <= e && !self.dateline_date(d);
+        if self.dates.iter().filter(inside).count() < 2 {
+            return None;
+        }
+        let me = &self.mentions[m];
+        let i = self.dates.partition_point(|d| d.start < me.end);
+        let d = self.dates.get(i).filter(inside)?;
+        let gap = self.folded(me.end, d.start);
+        (gap.chars().count() <= 6
+            && gap
+                .split_whitespace()
+                .all(|w| matches!(w, "on" | "في" | "يوم")))
+        .then_some(d)
     }
 
     /// True when a trigger starts in chars `[s, e)` ("… واعتقلت قسد شخصين
@@ -2301,7 +2367,10 @@ impl Doc<'_> {
 
     fn event(&self, si: usize, st: &Sentence, l: &Located) -> Event {
         let (s, e) = self.sentences[si];
-        let (date, date_precision, own_date) = self.date(si, st, &l.hit);
+        let (date, date_precision, own_date) = match self.place_date(s, e, l.mention) {
+            Some(d) => (Some(d.date), d.precision, true),
+            None => self.date(si, st, &l.hit),
+        };
         let m = &self.mentions[l.mention];
         let row = self.row(&l.hit);
         let (event_type, sub_event_type) = match &row.on_civilians {

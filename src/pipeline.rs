@@ -1239,6 +1239,39 @@ mod tests {
     }
 
     #[test]
+    fn each_place_of_a_dated_list_keeps_its_own_day() {
+        let run = |text: &str| events_of(text, ymd(2023, 9, 10));
+        let days = |got: Vec<(String, String, Option<String>)>| -> Vec<(String, String)> {
+            got.into_iter()
+                .map(|(_, p, d)| (p, d.unwrap_or_default()))
+                .collect()
+        };
+        let want = |a: &str, b: &str| {
+            vec![
+                ("Basira".to_string(), a.to_string()),
+                ("Thiban".to_string(), b.to_string()),
+            ]
+        };
+        assert_eq!(
+            days(run(
+                "The SDF retook al-Busayrah on Sept. 4 and Dhiban on Sept. 6."
+            )),
+            want("2023-09-04", "2023-09-06")
+        );
+        assert_eq!(
+            days(run(
+                "سيطرت قسد على بلدة البصيرة يوم الثلاثاء، وعلى بلدة ذيبان يوم الأربعاء."
+            )),
+            want("2023-09-05", "2023-09-06")
+        );
+        // Not a list: a second verb between the places is a second event.
+        let got = run("The SDF retook al-Busayrah on Sept. 4 and shelled Dhiban on Sept. 6.");
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[1].0, "Shelling/artillery/missile attack");
+        assert_eq!(got[1].2.as_deref(), Some("2023-09-06"));
+    }
+
+    #[test]
     fn a_capital_outweighs_a_village_of_its_name_nearby() {
         // Anqarah (أنقرة) is also a village near Ras al-Ain; in an article
         // about Ras al-Ain, "قرب أنقرة" is still Turkey's capital.

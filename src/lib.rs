@@ -83,8 +83,8 @@ pub use pipeline::{
 };
 pub use query::{write_counts, CountBy, Format, Layer, Query, QuerySpec};
 pub use read::{
-    discover, parse_date, read_input, read_input_with, CsvColumns, Input, Job, Limits, Problem,
-    ReadOutcome, Reader, Severity, DEFAULT_MAX_ARTICLE_MB,
+    byline_date, discover, parse_date, read_input, read_input_with, CsvColumns, Input, Job, Limits,
+    Problem, ReadOutcome, Reader, Severity, DEFAULT_MAX_ARTICLE_MB,
 };
 pub use resolve::Resolver;
 pub use tag::{Span, Tagger};

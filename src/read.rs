@@ -381,7 +381,7 @@ impl Job {
                 continue;
             }
             if a.date.is_none() {
-                a.date = default_date;
+                a.date = byline_date(&a).or(default_date);
             }
             out.articles.push(a);
         }
@@ -1236,6 +1236,71 @@ fn front_matter(text: &str) -> Option<(Vec<(String, String)>, &str)> {
     Some((fields, body.trim_start_matches('\n')))
 }
 
+/// Lines at the top of an article where a byline may stand.
+const BYLINE_LINES: usize = 6;
+
+/// The publication date an article's text gives at its top, for inputs
+/// that carry no date field: a byline line ("الثلاثاء 5 آذار 2019",
+/// "Analysis | Published 14 November 2022", "2023-08-09") or the dateline
+/// of the first paragraph ("RAMADI, Iraq — March 7, 2023 — …"). Only a
+/// full date with its year counts; the title line is skipped (a headline
+/// may name the day of something else).
+///
+/// ```
+/// use bordermap::{byline_date, Article};
+/// let a = Article {
+///     text: "Attack near Baiji\n\nBAGHDAD (AP) — December 8, 2021 — Four soldiers…".into(),
+///     title: Some("Attack near Baiji".into()),
+///     ..Default::default()
+/// };
+/// assert_eq!(byline_date(&a), chrono::NaiveDate::from_ymd_opt(2021, 12, 8));
+/// ```
+pub fn byline_date(a: &Article) -> Option<NaiveDate> {
+    let title = a.title.as_deref().map(str::trim);
+    let mut lines = a
+        .text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .skip_while(|l| Some(*l) == title)
+        .take(BYLINE_LINES);
+    let is_sep = |c: char| matches!(c, '—' | '–' | '-' | ':' | '|' | ',' | '،' | '/');
+    lines.find_map(|line| {
+        let short = line.chars().count() <= 80;
+        // Only the head of a long line: its dateline.
+        let head: String = line.chars().take(120).collect();
+        let chars: Vec<char> = head.chars().collect();
+        let found = crate::dates::find_dates(&head, None)
+            .into_iter()
+            .filter(|d| d.precision == crate::model::DatePrecision::Day)
+            .find(|d| {
+                let before: String = chars[..d.start].iter().collect();
+                let after: String = chars[d.end..].iter().collect();
+                if short && !line.ends_with(['.', '؟', '?', '!']) {
+                    // A byline: the date and a few words (Published, a
+                    // weekday, a time, an outlet), not a sentence.
+                    let rest = format!("{before} {after}");
+                    return rest
+                        .split(|c: char| c.is_whitespace() || is_sep(c))
+                        .filter(|w| !w.is_empty())
+                        .count()
+                        <= 4;
+                }
+                // A dateline: "RAMADI, Iraq — March 7, 2023 — …", not a
+                // paragraph opening on a date ("3 August 2014, IS …").
+                let (before, after) = (before.trim_end(), after.trim_start());
+                d.start <= 50 && before.ends_with(is_sep) && after.starts_with(['—', '–', '-', ':'])
+            });
+        found.map(|d| d.date).or_else(|| {
+            // "2023-08-09", "2023-08-09T10:30:00+03:00" on a line of its own.
+            let words: Vec<&str> = line.split_whitespace().collect();
+            (short && words.len() <= 4)
+                .then(|| words.iter().find_map(|w| parse_date(w)))
+                .flatten()
+        })
+    })
+}
+
 /// `YYYY-MM-DD`, or the date part of an ISO 8601 timestamp.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
@@ -1346,6 +1411,71 @@ fn record(rel: &str, line: Option<usize>, v: &Value) -> Result<Article, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byline_or_dateline_dates_an_article_without_a_date_field() {
+        let date = |text: &str| {
+            read_text("a.txt", text)
+                .date
+                .or_else(|| byline_date(&read_text("a.txt", text)))
+        };
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        // Byline lines under the title, Arabic and English.
+        assert_eq!(
+            date("عنوان الخبر\n\nبغداد / السومرية نيوز\nالثلاثاء 5 آذار 2019\n\nنص."),
+            ymd(2019, 3, 5)
+        );
+        assert_eq!(
+            date("Title\n\nAnalysis | Published 14 November 2022\n\nBody."),
+            ymd(2022, 11, 14)
+        );
+        assert_eq!(
+            date("عنوان\n\nالقامشلي – نورث برس\n2023-08-09\n\nنص الخبر."),
+            ymd(2023, 8, 9)
+        );
+        assert_eq!(
+            date("Title\n\nSHINGAL, Kurdistan Region — Rudaw\nMay 3, 2022\n\nBody."),
+            ymd(2022, 5, 3)
+        );
+        // The dateline of the first paragraph.
+        assert_eq!(
+            date("Title\n\nRAMADI, Iraq — March 7, 2023 — Iraq is betting on its western crossings to revive trade in Anbar."),
+            ymd(2023, 3, 7)
+        );
+        // Not a publication date: the title's, a sentence's, a paragraph
+        // opening on a date, one without a year, one further down.
+        assert_eq!(
+            date("Sinjar, 3 August 2014\n\nSurvivors remember the attack."),
+            None
+        );
+        assert_eq!(
+            date("Title\n\nOn 3 August 2014, IS stormed Sinjar.\n"),
+            None
+        );
+        assert_eq!(
+            date("Title\n\n3 August 2014, IS stormed Sinjar and killed hundreds of Yazidis in the villages around the mountain."),
+            None
+        );
+        assert_eq!(date("Title\n\nالثلاثاء 5 آذار\n\nنص."), None);
+        let far = format!("Title\n\n{}May 3, 2022\n", "Line of body text.\n".repeat(8));
+        assert_eq!(date(&far), None);
+        // Reading applies it, before --date (for articles with neither).
+        let run = |text: &str| {
+            let job = Job::Bytes {
+                rel: "a.txt".into(),
+                ext: "txt",
+                bytes: text.as_bytes().to_vec(),
+            };
+            job.run(ymd(2000, 1, 1)).articles[0].date
+        };
+        assert_eq!(run("T\n\nMay 3, 2022\n\nBody."), ymd(2022, 5, 3));
+        assert_eq!(run("T\n\nBody."), ymd(2000, 1, 1));
+        // A date field wins over the byline.
+        assert_eq!(
+            read_text("a.txt", "---\ndate: 2020-01-02\n---\nT\n\nMay 3, 2022\n").date,
+            ymd(2020, 1, 2)
+        );
+    }
 
     #[test]
     fn front_matter_sets_fields_and_body() {

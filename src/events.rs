@@ -89,6 +89,9 @@ struct Phrase {
     /// The second part of `A … B`, with its own `*` flag.
     tail: Option<(String, bool)>,
     arabic: bool,
+    /// A short acronym written in capitals ("IS"): only its capital form
+    /// counts, "is" is a word.
+    cased: bool,
 }
 
 impl Phrase {
@@ -99,11 +102,13 @@ impl Phrase {
         let (anchor, prefix) = star(parts.next()?)?;
         let tail = parts.next().and_then(star);
         let arabic = anchor.chars().any(is_arabic);
+        let cased = cell.len() <= 3 && cell.chars().all(|c| c.is_ascii_uppercase());
         Some(Phrase {
             anchor,
             prefix,
             tail,
             arabic,
+            cased,
         })
     }
 }
@@ -376,6 +381,11 @@ pub struct EventLexicon {
     trigger_rows: Vec<Trigger>,
     scopes: Vec<Scope>,
     actor_names: Vec<String>,
+    /// The row a capture becomes when it was taken by fighting: the first
+    /// trigger row of territory taken in battle by a non-state actor (who
+    /// took it decides in the end; unnamed takers, "militants", "fighters",
+    /// are mostly that).
+    capture_row: Option<usize>,
 }
 
 /// The non-comment rows of a TSV: (1-based line number, cells).
@@ -543,12 +553,23 @@ impl EventLexicon {
             phrases: actor_phrases,
             article_ok: false,
         };
+        let capture_row = t
+            .rows
+            .iter()
+            .position(|r| r.event_type == BATTLES && r.sub_event_type == OVERTAKES);
         Ok(EventLexicon {
             phrases: PhraseScan::new([triggers, negations, actors])?,
+            capture_row,
             trigger_rows: t.rows,
             scopes: t.scopes,
             actor_names,
         })
+    }
+
+    /// False for an acronym actor written in small letters ("is" for "IS").
+    fn actor_case_ok(&self, h: &Hit, chars: &[char]) -> bool {
+        !self.phrases.sets[2].phrases[h.phrase].cased
+            || chars[h.start..h.end].iter().all(|c| !c.is_lowercase())
     }
 
     /// The event phrases of one folded article, `[triggers, negations,
@@ -574,7 +595,8 @@ pub fn find_actors(text: &str, lex: &EventLexicon) -> Vec<String> {
     let f = Folded::new(text);
     let mut out: Vec<String> = Vec::new();
     let PhraseHits([_, _, actors]) = lex.scan(&f);
-    for h in actors {
+    let chars: Vec<char> = text.chars().collect();
+    for h in actors.iter().filter(|h| lex.actor_case_ok(h, &chars)) {
         let name = &lex.actor_names[h.phrase];
         if !out.contains(name) {
             out.push(name.clone());
@@ -875,6 +897,61 @@ const CIVILIANS: &str = "Civilians";
 
 /// ACLED's two sub-types of territory taken by fighting.
 const REGAINS: &str = "Government regains territory";
+const BATTLES: &str = "Battles";
+const ARMED_CLASH: &str = "Armed clash";
+const TRANSFER: &str = "Non-violent transfer of territory";
+
+/// Verbs and nouns of capture (folded): a capture of a place is taken by
+/// fighting unless the sentence says otherwise ("IS first seized Palmyra",
+/// "سيطرت قسد على بلدة هجين").
+const CAPTURE_WORDS: [&str; 8] = [
+    "سيطر",
+    "استولي",
+    "captur",
+    "seiz",
+    "took control",
+    "take control",
+    "taken control",
+    "took over",
+];
+
+/// Words that may stand between a capture word and the place taken ("the
+/// border town of", "على بلدة").
+const CAPTURE_OBJECT_WORDS: [&str; 14] = [
+    "the",
+    "of",
+    "town",
+    "city",
+    "village",
+    "border",
+    "key",
+    "strategic",
+    "control",
+    "علي",
+    "بلده",
+    "مدينه",
+    "قريه",
+    "ناحيه",
+];
+
+/// Words (folded) that make a capture peaceful: a handover, a withdrawal,
+/// a deal ("سيطر الجيش على البلدة بعد انسحاب قسد منها").
+const PEACEFUL_WORDS: [&str; 14] = [
+    "دون قتال",
+    "دون مقاومه",
+    "انسحاب",
+    "انسحب",
+    "تسليم",
+    "سلمت",
+    "اتفاق",
+    "without a fight",
+    "without resistance",
+    "without fighting",
+    "withdr",
+    "handed over",
+    "handover",
+    "agreement",
+];
 const OVERTAKES: &str = "Non-state actor overtakes territory";
 
 /// Actors (canonical names in `actors.tsv`) that ACLED counts as state
@@ -1138,7 +1215,10 @@ pub(crate) fn extract_events_folded(
             .filter(|&n| lex.scopes[negations[n].phrase] == Scope::Sentence)
             .collect(),
         negations,
-        actors,
+        actors: actors
+            .into_iter()
+            .filter(|h| lex.actor_case_ok(h, chars))
+            .collect(),
         dates: crate::dates::find_dates_folded(&article.text, folded, article.date),
         locatable: Vec::new(),
         focus_ground: std::cell::OnceCell::new(),
@@ -1438,6 +1518,7 @@ impl Doc<'_> {
         if hits.is_empty() {
             return Vec::new();
         }
+        self.captures_by_fighting(&mut hits, s, e);
         let top = hits
             .iter()
             .max_by_key(|h| (self.row(h).priority, std::cmp::Reverse(h.start)))
@@ -1486,7 +1567,88 @@ impl Doc<'_> {
         located
             .into_iter()
             .map(|l| self.event(si, &sentence, &l))
-            .collect()
+            .collect::<Vec<Event>>()
+            .into_iter()
+            .fold(Vec::new(), |mut kept: Vec<Event>, ev| {
+                // The fighting of a capture is the capture: one event there.
+                let taken = |x: &Event| matches!(x.sub_event_type.as_str(), REGAINS | OVERTAKES);
+                let clash = |x: &Event| x.sub_event_type == ARMED_CLASH;
+                if clash(&ev) && kept.iter().any(|k| taken(k) && k.mention == ev.mention) {
+                    return kept;
+                }
+                if taken(&ev) {
+                    kept.retain(|k| !(clash(k) && k.mention == ev.mention));
+                }
+                kept.push(ev);
+                kept
+            })
+    }
+
+    /// A capture ("سيطر", "seized", "captured") taken by fighting becomes
+    /// territory taken in battle: when the sentence tells of fighting
+    /// ("… إثر المواجهات", "after heavy fighting"), or, unless it tells of a
+    /// handover or withdrawal, when the place taken follows the verb
+    /// ("IS first seized Palmyra").
+    fn captures_by_fighting(&self, hits: &mut [Hit], s: usize, e: usize) {
+        let Some(capture) = self.lex.capture_row else {
+            return;
+        };
+        let is_capture = |h: &Hit| self.capture_word(h);
+        if !hits.iter().any(is_capture) {
+            return;
+        }
+        let battle = hits.iter().any(|h| self.row(h).event_type == BATTLES);
+        let text = self.folded(s, e);
+        let peaceful = PEACEFUL_WORDS.iter().any(|p| text.contains(p));
+        for h in hits.iter_mut() {
+            let row = self.row(h);
+            if !is_capture(h) || row.event_type == BATTLES {
+                continue;
+            }
+            let by_fighting = (battle && row.sub_event_type == TRANSFER)
+                || (!peaceful && self.captures_place(h, e));
+            if by_fighting {
+                h.phrase = capture;
+            }
+        }
+    }
+
+    /// True when trigger `h` is a word of capture, not of control lost or
+    /// ended ("خرجت عن سيطرتها", "انتهاء سيطرة التنظيم", "من سيطرة داعش").
+    fn capture_word(&self, h: &Hit) -> bool {
+        const LOST: [&str; 7] = ["عن", "من", "تحت", "انتهاء", "نهايه", "زوال", "خارج"];
+        let w = self.folded(h.start, h.end);
+        CAPTURE_WORDS.iter().any(|c| w.contains(c))
+            && !words(self.folded(h.start.saturating_sub(12), h.start))
+                .next_back()
+                .is_some_and(|b| LOST.contains(&b))
+    }
+
+    /// True when the place taken follows capture word `h` before char `e`.
+    fn captures_place(&self, h: &Hit, e: usize) -> bool {
+        self.capture_object(h, e).is_some()
+    }
+
+    /// The mention of the place capture word `h` takes, before char `e`:
+    /// "seized Palmyra", "captured the border town of Tal Abyad", "سيطرت قسد
+    /// على بلدة هجين".
+    fn capture_object(&self, h: &Hit, e: usize) -> Option<usize> {
+        if !self.capture_word(h) {
+            return None;
+        }
+        let i = self.mentions.partition_point(|m| m.start < h.end);
+        let m = self.mentions.get(i).filter(|m| m.end <= e)?;
+        let gap = self.folded(h.end, m.start);
+        if gap.contains([',', '،', '.', ';', '؛']) {
+            return None;
+        }
+        let words: Vec<&str> = gap.split_whitespace().collect();
+        // An Arabic subject may stand before على: "سيطرت قسد على".
+        let tail = match words.iter().position(|w| *w == "علي") {
+            Some(k) if k <= 3 => &words[k + 1..],
+            _ => &words[..],
+        };
+        (tail.len() <= 4 && tail.iter().all(|w| CAPTURE_OBJECT_WORDS.contains(w))).then_some(i)
     }
 
     /// True when the mention after `m` (before char `e`) continues a list
@@ -2083,9 +2245,16 @@ impl Doc<'_> {
     /// in the trigger's clause, then the nearest to the trigger.
     fn best_place(&self, st: &Sentence, h: &Hit, places: &[usize]) -> Option<usize> {
         let clause = st.clause(h.start);
+        // A place captured is where the capture is ("اشتباكات في الباغوز
+        // أدت إلى سيطرة داعش على الشحيل").
+        let taken = matches!(self.row(h).sub_event_type.as_str(), REGAINS | OVERTAKES)
+            .then(|| self.capture_object(h, usize::MAX))
+            .flatten()
+            .filter(|m| places.contains(m));
         places.iter().copied().min_by_key(|&m| {
             let me = &self.mentions[m];
             (
+                taken.is_some_and(|t| t != m),
                 self.reference(m) && places.iter().any(|&p| p < m),
                 // "بريف الحسكة": the countryside of a city is a region.
                 if me.countryside {
@@ -2358,6 +2527,15 @@ impl Doc<'_> {
             .iter()
             .filter(|a| a.start >= h.start && a.end <= e)
             .find(|a| {
+                // "سيطرة داعش على الشحيل": right after the noun that is the
+                // trigger, the actor is the one taking control.
+                if a.start >= h.end
+                    && self.chars[h.end..a.start].iter().all(|c| c.is_whitespace())
+                    && self.capture_word(h)
+                    && words(self.folded(h.start, h.end)).count() == 1
+                {
+                    return true;
+                }
                 let ahead = self.folded(s.max(a.start.saturating_sub(20)), a.start);
                 !words(ahead)
                     .next_back()
@@ -2773,8 +2951,16 @@ mod tests {
                 "Strategic developments",
                 "Other",
             ),
+            // A place captured is taken by fighting, unless the sentence
+            // tells of a handover, a withdrawal or no fight.
             (
                 "سيطرت قسد على البوكمال",
+                b,
+                "Battles",
+                "Non-state actor overtakes territory",
+            ),
+            (
+                "سيطرت قسد على البوكمال دون قتال",
                 b,
                 "Strategic developments",
                 "Non-violent transfer of territory",
@@ -2782,15 +2968,36 @@ mod tests {
             (
                 "The SDF took control of Bukamal",
                 e,
+                "Battles",
+                "Non-state actor overtakes territory",
+            ),
+            (
+                "The SDF took control of Bukamal after the army withdrew",
+                e,
                 "Strategic developments",
                 "Non-violent transfer of territory",
             ),
+            // Control lost is no capture.
+            (
+                "هاجمت قسد البلدات التي خرجت عن سيطرتها في البوكمال",
+                b,
+                "Battles",
+                "Armed clash",
+            ),
+            // Weapons seized are no territory.
+            (
+                "The SDF seized weapons in Bukamal",
+                e,
+                "Strategic developments",
+                "Disrupted weapons use",
+            ),
             // Priority: clashes beat control, a drone strike beats an attack.
+            // The fighting of a capture is the capture.
             (
                 "اشتباكات أدت إلى سيطرة داعش على البوكمال",
                 b,
                 "Battles",
-                "Armed clash",
+                "Non-state actor overtakes territory",
             ),
             (
                 "هجوم بطائرة مسيرة على البوكمال",
@@ -2964,6 +3171,9 @@ mod tests {
             ("civilians fled", &["Civilians"]),
             ("اعتقال المهربين", &["Smugglers"]),
             ("smugglers crossed", &["Smugglers"]),
+            // "IS" in capitals is the Islamic State; "is" is a word.
+            ("IS claimed the attack", &["ISIS"]),
+            ("The town is quiet", &[]),
             // Not actors.
             ("الدفاع المدني", &[]),
             ("الولايات المتحدة", &[]),
@@ -3161,11 +3371,11 @@ mod tests {
                 &[("البوكمال", Kind::City)],
                 &[("Air/drone strike", "البوكمال")],
             ),
-            // No clause break: one event.
+            // No clause break: one event, at the place taken.
             (
                 "اشتباكات في الباغوز أدت إلى سيطرة داعش على الشحيل",
                 &[("الباغوز", Kind::Village), ("الشحيل", Kind::Town)],
-                &[("Armed clash", "الباغوز")],
+                &[("Non-state actor overtakes territory", "الشحيل")],
             ),
         ];
         for (text, places, want) in cases {

@@ -604,8 +604,16 @@ impl Scan<'_, '_> {
     /// (days back from publication, tokens used) of a relative-day word.
     fn relative_day_word(&self, i: usize) -> Option<(i64, usize)> {
         let w = self.word(i)?;
+        // "أول أمس", "أمس الأول": the day before yesterday.
         if self.is(i, &["اول"]) && self.is(i + 1, &["امس"]) {
             return Some((2, 2));
+        }
+        if self.is(i, &["امس"]) && self.is(i + 1, &["الاول"]) {
+            return Some((2, 2));
+        }
+        if self.is(i, &["يوم"]) && self.is(i + 1, &["امس"]) && self.is(i + 2, &["الاول"])
+        {
+            return Some((2, 3));
         }
         if w == "day" && self.word(i + 1) == Some("before") && self.word(i + 2) == Some("yesterday")
         {
@@ -1007,6 +1015,8 @@ mod tests {
             ("أمس", "أمس", "2021-05-01", Day),
             ("البارحة", "البارحة", "2021-05-01", Day),
             ("أول أمس", "أول أمس", "2021-04-30", Day),
+            ("أمس الأول", "أمس الأول", "2021-04-30", Day),
+            ("يوم أمس الأول", "يوم أمس الأول", "2021-04-30", Day),
             ("يوم أمس", "يوم أمس", "2021-05-01", Day),
             ("اليوم", "اليوم", "2021-05-02", Day),
             ("اليوم الأحد", "اليوم الأحد", "2021-05-02", Day),

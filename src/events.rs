@@ -2440,6 +2440,15 @@ impl Doc<'_> {
     fn civilian_target(&self, h: &Hit, s: usize, e: usize) -> bool {
         let civil = |a: &Hit| self.lex.actor_names[a.phrase] == CIVILIANS;
         let words = |from: usize, to: usize| self.text(from, to).split_whitespace().count();
+        // "قُتل شاب برصاص مجهولين": the one named inside an "A … B" trigger
+        // is the one it hit.
+        if let Some(a) = self
+            .actors
+            .iter()
+            .find(|a| a.start > h.start && a.end <= h.end)
+        {
+            return civil(a);
+        }
         for a in self
             .actors
             .iter()
@@ -3116,6 +3125,22 @@ mod tests {
             ("ويأتي ذلك بعد اشتباكات في البوكمال", b, 0),
             ("The attacks came as leaders met in Bukamal", e, 0),
             ("IS still has sleeper cells in Bukamal", e, 0),
+            // Projections, campaigns, control long held, air support.
+            (
+                "A revival of large-scale attacks in Bukamal cannot be ruled out",
+                e,
+                0,
+            ),
+            ("Analysts expect attacks on Bukamal to grow", e, 0),
+            (
+                "IS has pursued a campaign of assassinations in Bukamal",
+                e,
+                0,
+            ),
+            ("والسوق الذي بقي مهجوراً منذ سيطرة داعش على البوكمال", b, 0),
+            ("حملة مداهمات في البوكمال بإسناد من طيران الجيش", b, 1),
+            ("Thousands took to the streets of Bukamal", e, 1),
+            ("أعلنت القضاء على آخر جيب للتنظيم في البوكمال", b, 1),
         ];
         for (text, place, n) in cases {
             assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");

@@ -1222,6 +1222,12 @@ mod tests {
             surfaces("وقالت ربيعة حسن إن القصف طال منزلها في سنجار."),
             ["سنجار"]
         );
+        // An ordinary word heading another place's name is no place of its
+        // own ("جزيرة بيجي", the Baiji island area; جزيرة is also a village).
+        assert_eq!(
+            surfaces("تفكيك ست عبوات ناسفة في منطقة جزيرة بيجي"),
+            ["بيجي"]
+        );
     }
 
     #[test]

@@ -76,6 +76,9 @@ struct Ctx {
     name: String,
     /// The name as matched is an ordinary word (`تلك`, `حول`, `Hit`).
     ordinary: bool,
+    /// An ordinary word right before another name: the head of that
+    /// place's name ("جزيرة بيجي", the Baiji island area), not a place.
+    head_of_name: bool,
     /// Written like a feminine adjective (`سورية`, `تركية` after a noun):
     /// a country only after a preposition or with a clitic.
     adjective_form: bool,
@@ -214,6 +217,11 @@ impl Resolver {
             c.adjective_form = adjective_form(hay, s);
             c.name = hay[s.name_fstart..s.fend].to_string();
             c.ordinary = self.is_ordinary(&c.name);
+            c.head_of_name = c.ordinary
+                && spans.get(i + 1).is_some_and(|n| {
+                    // Not "الزهور والطلائع": a list.
+                    n.fstart == n.name_fstart && n.fstart >= s.fend && &hay[s.fend..n.fstart] == " "
+                });
             c.locative = locative(hay, s);
             out.push(c);
         }
@@ -948,6 +956,7 @@ fn choose(
             let common_word = ctx[i].ordinary || (is_small_village(p) && short);
             let said_as_place = ctx[i].own_cue || ev.listed || (ev.strong && ctx[i].locative);
             if ctx[i].person
+                || (ordinary && ctx[i].head_of_name)
                 || ((needs_context(p, &ctx[i]) || bare_alias || ordinary) && !used_as_place)
                 || (common_word && !said_as_place)
                 || (is_small_village(p) && !ev.strong && !weakly_placed(i, c, cands, gaz))

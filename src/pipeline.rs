@@ -1278,6 +1278,18 @@ mod tests {
     }
 
     #[test]
+    fn a_place_near_the_place_of_the_event_is_only_a_reference() {
+        // "near the Rukban camp" says where al-Tanf is; the drones hit al-Tanf,
+        // even with the camp nearer the verb.
+        let got = events_of(
+            "The US garrison at al-Tanf, near the Rukban camp, was targeted by drones on 20 October 2021.",
+            ymd(2022, 11, 14),
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "al-Tanf garrison");
+    }
+
+    #[test]
     fn a_capital_outweighs_a_village_of_its_name_nearby() {
         // Anqarah (أنقرة) is also a village near Ras al-Ain; in an article
         // about Ras al-Ain, "قرب أنقرة" is still Turkey's capital.

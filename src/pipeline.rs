@@ -1290,6 +1290,17 @@ mod tests {
     }
 
     #[test]
+    fn where_the_wounded_were_taken_is_no_event_place() {
+        let got = events_of(
+            "اشتبكت قوة من الحشد الشعبي مع عناصر داعش في ناحية القيروان أمس، ما أسفر \
+             عن إصابة منتسبين اثنين نقلا إلى مستشفى في الموصل.",
+            ymd(2022, 2, 15),
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "Al-Qairawan");
+    }
+
+    #[test]
     fn a_capital_outweighs_a_village_of_its_name_nearby() {
         // Anqarah (أنقرة) is also a village near Ras al-Ain; in an article
         // about Ras al-Ain, "قرب أنقرة" is still Turkey's capital.

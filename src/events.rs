@@ -1348,6 +1348,9 @@ fn days_after(before: &str) -> Option<u64> {
     None
 }
 
+/// Words (folded) opening a clause that tells when the one before happened.
+const WHEN_WORDS: [&str; 5] = ["when", "عندما", "حين", "حينما", "لما"];
+
 /// Phrases (folded) that put an event on the day after the one told before.
 const NEXT_DAY: [&str; 5] = [
     "اليوم التالي",
@@ -2283,11 +2286,21 @@ impl Doc<'_> {
             .filter(|d| d.start >= s && d.end <= e && !self.dateline_date(d))
             .collect();
         let clause = st.clause(h.start);
+        // "began on Sunday, when warplanes struck …": a clause opening on
+        // "when" tells the time of the one before it.
+        let when = clause > 0 && {
+            let from = st.breaks[clause - 1];
+            let to = st.breaks.get(clause).copied().unwrap_or(e).min(e);
+            words(self.folded(from, to))
+                .next()
+                .is_some_and(|w| WHEN_WORDS.contains(&w))
+        };
         let own: Vec<&DateMention> = inside
             .iter()
             .copied()
             .filter(|d| {
                 st.clause(d.start) == clause
+                    || (when && st.clause(d.start) + 1 == clause)
                     // A date-only clause belongs to the statement it is in,
                     // not to one after فيما/while.
                     || (self.date_only(st, s, e, d)

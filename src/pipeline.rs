@@ -1290,6 +1290,19 @@ mod tests {
     }
 
     #[test]
+    fn a_when_clause_takes_the_day_of_the_clause_before() {
+        // Dated by "on Sunday" in the clause before "when", it is not a
+        // restatement of Wednesday's strike at the same place.
+        let got = events_of(
+            "The campaign began on Sunday, when Turkish warplanes struck areas near Dêrik.\n\n\
+             Turkish jets also struck an oil facility near Dêrik on Wednesday.",
+            ymd(2022, 11, 23),
+        );
+        let days: Vec<_> = got.iter().map(|e| e.2.as_deref().unwrap_or("")).collect();
+        assert_eq!(days, ["2022-11-20", "2022-11-23"], "{got:?}");
+    }
+
+    #[test]
     fn where_the_wounded_were_taken_is_no_event_place() {
         let got = events_of(
             "اشتبكت قوة من الحشد الشعبي مع عناصر داعش في ناحية القيروان أمس، ما أسفر \

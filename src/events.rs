@@ -1365,7 +1365,7 @@ const NEXT_DAY: [&str; 5] = [
 /// and/و, with in/في before the place (a kind word may follow it).
 fn second_object_gap(gap: &str) -> bool {
     let words: Vec<&str> = gap.split_whitespace().collect();
-    if words.len() < 2 || words.len() > 5 {
+    if words.len() < 2 || words.len() > 7 {
         return false;
     }
     let joined = words[0] == "and" || (words[0].starts_with('و') && words[0].chars().count() > 2);
@@ -1376,7 +1376,8 @@ fn second_object_gap(gap: &str) -> bool {
 }
 
 /// The longest gap (chars) between two places of a list: a joiner, or the
-/// five words at most of [`second_object_gap`] ("ومطحنة في ناحية").
+/// seven words at most of [`second_object_gap`] ("ومطحنة في ناحية", "and
+/// two sites in the villages of").
 const MAX_LIST_GAP: usize = 80;
 
 /// English determiners that make the noun after them point back.

@@ -1241,6 +1241,13 @@ pub(crate) fn extract_events_folded(
                 ev.date,
             );
             match seen.get(&key) {
+                // The lead tells on its day what the headline told undated:
+                // the dated telling stands for both.
+                Some(&first) if ev.own_date && !out[first].own_date => {
+                    let actors = std::mem::take(&mut out[first].actors);
+                    out[first] = ev;
+                    add_actors(&mut out[first], &actors);
+                }
                 Some(&first) => add_actors(&mut out[first], &ev.actors),
                 None => {
                     seen.insert(key, out.len());
@@ -1713,7 +1720,8 @@ impl Doc<'_> {
             .split(|c: char| c.is_whitespace() || matches!(c, ',' | '،'))
             .filter(|w| !w.is_empty())
             .collect();
-        let joiner = |w: &str| w == "and" || matches!(w, "و" | "وعلي" | "وفي" | "وب");
+        let joiner =
+            |w: &str| w == "and" || matches!(w, "و" | "وعلي" | "وفي" | "وب" | "وامتدت" | "وتوسعت");
         words.len() <= 6
             && words.iter().filter(|w| joiner(w)).count() == 1
             && words.iter().all(|w| {
@@ -1733,6 +1741,10 @@ impl Doc<'_> {
                             | "قريه"
                             | "مدينه"
                             | "ناحيه"
+                            | "spread"
+                            | "extended"
+                            | "to"
+                            | "الي"
                     )
             })
     }
@@ -1747,13 +1759,37 @@ impl Doc<'_> {
         }
         let me = &self.mentions[m];
         let i = self.dates.partition_point(|d| d.start < me.end);
-        let d = self.dates.get(i).filter(inside)?;
-        let gap = self.folded(me.end, d.start);
-        (gap.chars().count() <= 6
-            && gap
-                .split_whitespace()
-                .all(|w| matches!(w, "on" | "في" | "يوم")))
-        .then_some(d)
+        let after = self.dates.get(i).filter(inside).filter(|d| {
+            let gap = self.folded(me.end, d.start);
+            gap.chars().count() <= 14
+                && gap.split_whitespace().all(|w| {
+                    matches!(
+                        w,
+                        "on" | "في" | "يوم" | "city" | "town" | "village" | "area" | "camp"
+                    )
+                })
+        });
+        // "began on Sunday in Sinune and spread on Monday to Khanasor": else
+        // the one date between the place before and this one.
+        let from = m
+            .checked_sub(1)
+            .map(|p| self.mentions[p].end)
+            .filter(|&end| end > s)
+            .unwrap_or(s);
+        let between = || {
+            // After the list's joiner: "…, and entered Raqqa" does not take
+            // the day written before "and".
+            let mut ds = self.dates[..i]
+                .iter()
+                .filter(|d| d.start >= from && d.end <= me.start)
+                .filter(|d| {
+                    words(self.folded(from, d.start))
+                        .any(|w| w == "and" || (w.starts_with('و') && w.chars().count() > 2))
+                })
+                .filter(inside);
+            ds.next().filter(|_| ds.next().is_none())
+        };
+        after.or_else(between)
     }
 
     /// True when a trigger starts in chars `[s, e)` ("… واعتقلت قسد شخصين
@@ -2044,6 +2080,19 @@ impl Doc<'_> {
             })
     }
 
+    /// True when mention `m` owns the next one ("Shingal's Sinune"): it only
+    /// says where that one lies.
+    fn possessor(&self, m: usize) -> bool {
+        let (me, Some(next)) = (&self.mentions[m], self.mentions.get(m + 1)) else {
+            return false;
+        };
+        next.start >= me.end
+            && matches!(
+                self.text(me.end, next.start).as_str(),
+                "'s " | "’s " | "' " | "’ "
+            )
+    }
+
     /// True when `h` follows trigger `g` joined by "or"/"and" only
     /// ("اعتقال أو تسلل", "arrests or raids").
     fn coordinated(&self, g: &Hit, h: &Hit) -> bool {
@@ -2259,7 +2308,8 @@ impl Doc<'_> {
             let me = &self.mentions[m];
             (
                 taken.is_some_and(|t| t != m),
-                self.reference(m) && places.iter().any(|&p| p < m),
+                (self.reference(m) && places.iter().any(|&p| p < m))
+                    || (self.possessor(m) && places.contains(&(m + 1))),
                 // "بريف الحسكة": the countryside of a city is a region.
                 if me.countryside {
                     rank(me.kind).max(rank(Kind::Region))

@@ -1303,6 +1303,31 @@ mod tests {
     }
 
     #[test]
+    fn fighting_that_spreads_is_dated_at_each_place() {
+        let got = events_of(
+            "Iraqi army and YBŞ clash again in Shingal's Sinune\n\n\
+             Clashes erupted on Tuesday between the Iraqi army and the Shingal \
+             Resistance Units (YBŞ) in the town of Sinune, north of Mount Shingal.\n\n\
+             The fighting began on Sunday in Sinune and spread on Monday to the Khanasor area.",
+            ymd(2022, 5, 3),
+        );
+        let got: Vec<(&str, &str)> = got
+            .iter()
+            .map(|e| (e.1.as_str(), e.2.as_deref().unwrap_or("")))
+            .collect();
+        // The headline ("Shingal's Sinune" is Sinune) is the lead's Tuesday
+        // clash; Sunday's start there; Monday's at Khanasor.
+        assert_eq!(
+            got,
+            [
+                ("Sinuni", "2022-05-03"),
+                ("Sinuni", "2022-05-01"),
+                ("Khanah Sur", "2022-05-02")
+            ]
+        );
+    }
+
+    #[test]
     fn where_the_wounded_were_taken_is_no_event_place() {
         let got = events_of(
             "اشتبكت قوة من الحشد الشعبي مع عناصر داعش في ناحية القيروان أمس، ما أسفر \

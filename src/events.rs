@@ -3205,6 +3205,23 @@ mod tests {
             ("حملة مداهمات في البوكمال بإسناد من طيران الجيش", b, 1),
             ("Thousands took to the streets of Bukamal", e, 1),
             ("أعلنت القضاء على آخر جيب للتنظيم في البوكمال", b, 1),
+            // Habits, flight from fighting, what a measure guards against,
+            // the weapons of a firefight.
+            (
+                "Sleeper cells continue to carry out sporadic attacks in Bukamal",
+                e,
+                0,
+            ),
+            (
+                "تعزيزات تحسباً لتسلل عناصر داعش الفارين من معارك البوكمال",
+                b,
+                0,
+            ),
+            (
+                "Gunmen used small arms and rocket-propelled grenades in Bukamal",
+                e,
+                1,
+            ),
         ];
         for (text, place, n) in cases {
             assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");

@@ -2586,7 +2586,16 @@ impl Doc<'_> {
                 .filter(in_sentence)
                 .rfind(|a| a.end <= h.start)
         } else {
-            before.or_else(|| self.first_taker_after(h, s, e))
+            before
+                .or_else(|| self.first_taker_after(h, s, e))
+                // "سيطرت قسد على هجين…، قبل أن تعلن القضاء على آخر جيب":
+                // the subject of an earlier clause goes on.
+                .or_else(|| {
+                    self.actors
+                        .iter()
+                        .filter(in_sentence)
+                        .find(|a| a.end <= h.start)
+                })
         }?;
         let name = self.lex.actor_names[hit.phrase].clone();
         named_on(vec![name], date).into_iter().next()
@@ -4026,6 +4035,11 @@ mod tests {
             [OVERTAKES]
         );
         assert_eq!(sub("استعادت قوات النظام قرية الباغوز من داعش"), [REGAINS]);
+        // With no subject of its own, the one of an earlier clause.
+        assert_eq!(
+            sub("سيطرت قسد على هجين، قبل أن تعلن القضاء على آخر جيب للتنظيم في الباغوز"),
+            [OVERTAKES]
+        );
         assert_eq!(
             sub("يذكر أن الباغوز كانت قد استعيدت من قبضة داعش"),
             [REGAINS]

@@ -3231,6 +3231,12 @@ mod tests {
                 e,
                 1,
             ),
+            // An office's name is no agreement.
+            (
+                "Families arrived in Bukamal, said the Joint Crisis Coordination Centre",
+                e,
+                0,
+            ),
         ];
         for (text, place, n) in cases {
             assert_eq!(events(text, &[*place], None).len(), *n, "in {text:?}");

@@ -64,6 +64,17 @@ fn scan_dates(
     let mut cursor = CharCursor::new(text);
     let mut i = 0;
     while i < toks.len() {
+        if let Some((next, date, precision)) = same_month(&toks, i, out.last()) {
+            let (start, end) = folded.original_span(toks[i].start, toks[next - 1].end);
+            out.push(DateMention {
+                start,
+                end,
+                date,
+                precision,
+            });
+            i = next;
+            continue;
+        }
         // Most words start no date expression: a set look-up skips them.
         if starts_nothing_unless_listed && !could_start(toks[i].text) {
             i += 1;
@@ -87,6 +98,36 @@ fn scan_dates(
         }
     }
     out
+}
+
+/// "17 من الشهر نفسه", "الشهر ذاته", "later that month", "the same month":
+/// a day of (or the month of) the date written before. Returns the token
+/// after the expression, the date and its precision.
+fn same_month(
+    toks: &[Tok],
+    i: usize,
+    before: Option<&DateMention>,
+) -> Option<(usize, NaiveDate, DatePrecision)> {
+    let w = |k: usize| toks.get(k).map(|t| t.text);
+    let month_at = |k: usize| {
+        let m = w(k)?.trim_start_matches(['و', 'ف', 'ب', 'ل']);
+        let same = matches!(w(k + 1), Some("نفسه" | "ذاته"));
+        (m == "الشهر" && same).then_some(k + 2)
+    };
+    let english = match (w(i), w(i + 1), w(i + 2)) {
+        (Some("same"), Some("month"), _) => Some(i + 2),
+        (Some("later"), Some("that"), Some("month")) => Some(i + 3),
+        _ => None,
+    };
+    let prev =
+        before.filter(|d| matches!(d.precision, DatePrecision::Day | DatePrecision::Month))?;
+    let first = prev.date.with_day(1)?;
+    if let (Some(day), Some("من")) = (w(i).and_then(|d| d.parse::<u32>().ok()), w(i + 1)) {
+        let next = month_at(i + 2)?;
+        return Some((next, first.with_day(day)?, DatePrecision::Day));
+    }
+    let next = month_at(i).or(english)?;
+    Some((next, first, DatePrecision::Month))
 }
 
 /// Takes in the `)` of "yesterday (Saturday)" so the surface is balanced.
@@ -906,6 +947,34 @@ mod tests {
     /// The prefilter of [`could_start`] finds exactly what trying every
     /// token finds, over every text of the examples and dev sets, and over
     /// each of those texts with every date word glued to a clitic.
+    #[test]
+    fn the_same_month_is_the_month_of_the_date_before() {
+        let got = |text: &str| -> Vec<(String, NaiveDate, DatePrecision)> {
+            let chars: Vec<char> = text.chars().collect();
+            find_dates(text, Some(ymd(2019, 10, 5)))
+                .into_iter()
+                .map(|d| (chars[d.start..d.end].iter().collect(), d.date, d.precision))
+                .collect()
+        };
+        let found = got("استعادت القائم في 3 تشرين الثاني 2017، ثم راوة في 17 من الشهر نفسه.");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            found[1],
+            (
+                "17 من الشهر نفسه".to_string(),
+                ymd(2017, 11, 17),
+                DatePrecision::Day
+            )
+        );
+        let found = got("في آذار 2019 سقطت الباغوز. وفي الشهر ذاته أعلنت قسد النصر.");
+        assert_eq!(found[1].1, ymd(2019, 3, 1));
+        assert_eq!(found[1].2, DatePrecision::Month);
+        let found = got("Hajin fell on 14 December 2018; later that month Susah fell.");
+        assert_eq!(found[1].1, ymd(2018, 12, 1));
+        // With no date before it, nothing.
+        assert!(got("وفي الشهر ذاته سقطت الباغوز.").is_empty());
+    }
+
     #[test]
     fn prefilter_loses_no_date() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -1720,8 +1720,12 @@ impl Doc<'_> {
             .split(|c: char| c.is_whitespace() || matches!(c, ',' | '،'))
             .filter(|w| !w.is_empty())
             .collect();
-        let joiner =
-            |w: &str| w == "and" || matches!(w, "و" | "وعلي" | "وفي" | "وب" | "وامتدت" | "وتوسعت");
+        let joiner = |w: &str| {
+            matches!(
+                w,
+                "and" | "then" | "و" | "ثم" | "وعلي" | "وفي" | "وب" | "وامتدت" | "وتوسعت"
+            )
+        };
         words.len() <= 6
             && words.iter().filter(|w| joiner(w)).count() == 1
             && words.iter().all(|w| {

@@ -3063,6 +3063,19 @@ mod tests {
                 "Strategic developments",
                 "Non-violent transfer of territory",
             ),
+            // Killed by gunfire is a shooting; by artillery fire, shelling.
+            (
+                "قُتل جندي بنيران مهربين قرب البوكمال",
+                b,
+                "Battles",
+                "Armed clash",
+            ),
+            (
+                "قُتل مدنيان بنيران المدفعية التركية في البوكمال",
+                b,
+                "Explosions/Remote violence",
+                "Shelling/artillery/missile attack",
+            ),
             // Control lost is no capture.
             (
                 "هاجمت قسد البلدات التي خرجت عن سيطرتها في البوكمال",

@@ -64,23 +64,15 @@ fn scan_dates(
     let mut cursor = CharCursor::new(text);
     let mut i = 0;
     while i < toks.len() {
-        if let Some((next, date, precision)) = same_month(&toks, i, out.last()) {
-            let (start, end) = folded.original_span(toks[i].start, toks[next - 1].end);
-            out.push(DateMention {
-                start,
-                end,
-                date,
-                precision,
-            });
-            i = next;
-            continue;
-        }
-        // Most words start no date expression: a set look-up skips them.
-        if starts_nothing_unless_listed && !could_start(toks[i].text) {
-            i += 1;
-            continue;
-        }
-        match scan.at(i) {
+        // A day or the month of the date before ("17 من الشهر نفسه"), else
+        // an expression of its own; most words start none, and a set
+        // look-up skips them.
+        let found = match same_month(&toks, i, out.last()) {
+            Some((next, date, precision)) => Some((next, Some((date, precision)))),
+            None if starts_nothing_unless_listed && !could_start(toks[i].text) => None,
+            None => scan.at(i),
+        };
+        match found {
             Some((next, hit)) => {
                 if let Some((date, precision)) = hit {
                     let (start, end) = folded.original_span(toks[i].start, toks[next - 1].end);
@@ -108,6 +100,15 @@ fn same_month(
     i: usize,
     before: Option<&DateMention>,
 ) -> Option<(usize, NaiveDate, DatePrecision)> {
+    // Only a number, "same", "later" or a word ending in الشهر starts one:
+    // a cheap test for every token.
+    let first = toks[i].text;
+    if !(first.starts_with(|c: char| c.is_ascii_digit())
+        || matches!(first, "same" | "later")
+        || first.ends_with("الشهر"))
+    {
+        return None;
+    }
     let w = |k: usize| toks.get(k).map(|t| t.text);
     let month_at = |k: usize| {
         let m = w(k)?.trim_start_matches(['و', 'ف', 'ب', 'ل']);

@@ -1375,11 +1375,17 @@ fn second_object_gap(gap: &str) -> bool {
     if words.len() < 2 || words.len() > 7 {
         return false;
     }
-    let joined = words[0] == "and" || (words[0].starts_with('و') && words[0].chars().count() > 2);
+    let joined = joiner_word(words[0]);
     let locative = words[1..]
         .iter()
         .any(|w| matches!(*w, "في" | "in" | "at" | "بمدينة" | "ببلدة" | "بقرية"));
     joined && locative && !gap.contains([',', '،', '.', ';', '؛'])
+}
+
+/// "and", or a word with the و clitic ("ومطحنة"): it joins what follows
+/// to what came before.
+fn joiner_word(w: &str) -> bool {
+    w == "and" || (w.starts_with('و') && w.chars().count() > 2)
 }
 
 /// The longest gap (chars) between two places of a list: a joiner, or the
@@ -1578,8 +1584,6 @@ impl Doc<'_> {
         located
             .into_iter()
             .map(|l| self.event(si, &sentence, &l))
-            .collect::<Vec<Event>>()
-            .into_iter()
             .fold(Vec::new(), |mut kept: Vec<Event>, ev| {
                 // The fighting of a capture is the capture: one event there.
                 let taken = |x: &Event| matches!(x.sub_event_type.as_str(), REGAINS | OVERTAKES);
@@ -1604,20 +1608,20 @@ impl Doc<'_> {
         let Some(capture) = self.lex.capture_row else {
             return;
         };
-        let is_capture = |h: &Hit| self.capture_word(h);
-        if !hits.iter().any(is_capture) {
+        let captures: Vec<bool> = hits.iter().map(|h| self.capture_word(h)).collect();
+        if !captures.contains(&true) {
             return;
         }
         let battle = hits.iter().any(|h| self.row(h).event_type == BATTLES);
         let text = self.folded(s, e);
         let peaceful = PEACEFUL_WORDS.iter().any(|p| text.contains(p));
-        for h in hits.iter_mut() {
+        for (h, capture_word) in hits.iter_mut().zip(captures) {
             let row = self.row(h);
-            if !is_capture(h) || row.event_type == BATTLES {
+            if !capture_word || row.event_type == BATTLES {
                 continue;
             }
             let by_fighting = (battle && row.sub_event_type == TRANSFER)
-                || (!peaceful && self.captures_place(h, e));
+                || (!peaceful && self.capture_object(h, e).is_some());
             if by_fighting {
                 h.phrase = capture;
             }
@@ -1633,11 +1637,6 @@ impl Doc<'_> {
             && !words(self.folded(h.start.saturating_sub(12), h.start))
                 .next_back()
                 .is_some_and(|b| LOST.contains(&b))
-    }
-
-    /// True when the place taken follows capture word `h` before char `e`.
-    fn captures_place(&self, h: &Hit, e: usize) -> bool {
-        self.capture_object(h, e).is_some()
     }
 
     /// The mention of the place capture word `h` takes, before char `e`:
@@ -1758,7 +1757,10 @@ impl Doc<'_> {
     /// each place of a dated list keeps its own.
     fn place_date(&self, s: usize, e: usize, m: usize) -> Option<&DateMention> {
         let inside = |d: &&DateMention| d.start >= s && d.end <= e && !self.dateline_date(d);
-        if self.dates.iter().filter(inside).count() < 2 {
+        // Dates are in text order: only the sentence's are looked at.
+        let first = self.dates.partition_point(|d| d.start < s);
+        let last = self.dates.partition_point(|d| d.start < e);
+        if self.dates[first..last].iter().filter(inside).count() < 2 {
             return None;
         }
         let me = &self.mentions[m];
@@ -1783,13 +1785,11 @@ impl Doc<'_> {
         let between = || {
             // After the list's joiner: "…, and entered Raqqa" does not take
             // the day written before "and".
-            let mut ds = self.dates[..i]
+            // (A mention before the sentence, where it is set, has none.)
+            let mut ds = self.dates[first..i.max(first)]
                 .iter()
                 .filter(|d| d.start >= from && d.end <= me.start)
-                .filter(|d| {
-                    words(self.folded(from, d.start))
-                        .any(|w| w == "and" || (w.starts_with('و') && w.chars().count() > 2))
-                })
+                .filter(|d| words(self.folded(from, d.start)).any(joiner_word))
                 .filter(inside);
             ds.next().filter(|_| ds.next().is_none())
         };
@@ -2609,6 +2609,7 @@ impl Doc<'_> {
     /// not named as the one the ground was taken from.
     fn first_taker_after(&self, h: &Hit, s: usize, e: usize) -> Option<&Hit> {
         const LOSER_WORDS: [&str; 8] = ["from", "of", "من", "سيطره", "قبضه", "يد", "against", "ضد"];
+        let capture_noun = words(self.folded(h.start, h.end)).count() == 1 && self.capture_word(h);
         self.actors
             .iter()
             .filter(|a| a.start >= h.start && a.end <= e)
@@ -2617,8 +2618,7 @@ impl Doc<'_> {
                 // trigger, the actor is the one taking control.
                 if a.start >= h.end
                     && self.chars[h.end..a.start].iter().all(|c| c.is_whitespace())
-                    && self.capture_word(h)
-                    && words(self.folded(h.start, h.end)).count() == 1
+                    && capture_noun
                 {
                     return true;
                 }

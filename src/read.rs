@@ -1415,9 +1415,8 @@ mod tests {
     #[test]
     fn a_byline_or_dateline_dates_an_article_without_a_date_field() {
         let date = |text: &str| {
-            read_text("a.txt", text)
-                .date
-                .or_else(|| byline_date(&read_text("a.txt", text)))
+            let a = read_text("a.txt", text);
+            a.date.or_else(|| byline_date(&a))
         };
         let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
         // Byline lines under the title, Arabic and English.

@@ -4096,6 +4096,24 @@ mod tests {
     }
 
     #[test]
+    fn raids_by_aircraft_are_air_strikes_and_raids_on_the_ground_arrests() {
+        let b = [("Derik", Kind::Town)];
+        let sub = |text: &str| sub_types(text, &b, ymd(2023, 5, 2));
+        assert_eq!(
+            sub("Turkish aircraft carried out raids on villages near Derik"),
+            ["Air/drone strike"]
+        );
+        assert_eq!(
+            sub("Jets launched several raids on Derik"),
+            ["Air/drone strike"]
+        );
+        assert_eq!(
+            sub("Security forces carried out raids in Derik and detained four"),
+            ["Arrests"]
+        );
+    }
+
+    #[test]
     fn a_lead_dated_by_another_statement_gives_way_to_the_body_s_date() {
         let b = [("القائم", Kind::City), ("الكرابلة", Kind::Town)];
         let text = "أعلنت خلية الإعلام الأمني، اليوم الاثنين، اعتقال ثلاثة مطلوبين في القائم، \

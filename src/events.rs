@@ -1261,25 +1261,53 @@ pub(crate) fn extract_events_folded(
     // the day of another clause: "أعلنت اليوم اعتقال…، فيما أصيب جنديان
     // بانفجار عبوة") when the same kind of event at the same place has one
     // that is.
-    let with_date: HashSet<(&str, &str, u32)> = out
+    // "أفاد مصدر أمني، اليوم الأحد، بمقتل…", "officials said on Sunday":
+    // a day told with the verb that reports is the report's, and gives way
+    // too when the body dates the same kind of event at the same place.
+    // Rank of each telling's day: written in its own clause (2), told with
+    // the verb that reports (1), or taken from elsewhere (0). Of the
+    // tellings of one kind of event at one place, the best ranked stand.
+    let rank: Vec<u8> = out
         .iter()
-        .filter(|o| o.own_date)
-        .map(|o| {
-            (
-                o.event_type.as_str(),
-                o.sub_event_type.as_str(),
-                mentions[o.mention].place,
-            )
+        .map(|e| match (e.own_date, doc.report_dated(e)) {
+            (true, false) => 2,
+            (true, true) => 1,
+            _ => 0,
         })
         .collect();
-    let dated = |e: &Event| {
-        with_date.contains(&(
-            e.event_type.as_str(),
-            e.sub_event_type.as_str(),
+    let key = |e: &Event| {
+        (
+            e.event_type.clone(),
+            e.sub_event_type.clone(),
             mentions[e.mention].place,
-        ))
+        )
     };
-    let keep: Vec<bool> = out.iter().map(|e| e.own_date || !dated(e)).collect();
+    let mut best: HashMap<(String, String, u32), u8> = HashMap::new();
+    for (e, &r) in out.iter().zip(&rank) {
+        let b = best.entry(key(e)).or_insert(r);
+        *b = (*b).max(r);
+    }
+    let keep: Vec<bool> = out
+        .iter()
+        .zip(&rank)
+        .map(|(e, &r)| best.get(&key(e)) == Some(&r))
+        .collect();
+    // What the dropped telling names (who attacked whom) is the kept one's.
+    let mut out = out;
+    for i in 0..out.len() {
+        if keep[i] {
+            continue;
+        }
+        let same = |f: &Event| {
+            f.event_type == out[i].event_type
+                && f.sub_event_type == out[i].sub_event_type
+                && mentions[f.mention].place == mentions[out[i].mention].place
+        };
+        if let Some(j) = (0..out.len()).find(|&j| keep[j] && same(&out[j])) {
+            let actors = out[i].actors.clone();
+            add_actors(&mut out[j], &actors);
+        }
+    }
     // A sentence that names no place of its own and reports the same kind
     // of event on the same day as an earlier one goes on about that event
     // ("Residents said they heard several loud explosions", "X claimed the
@@ -1496,7 +1524,45 @@ fn lead_end(chars: &[char]) -> usize {
     chars.len()
 }
 
+/// Verbs that report (folded, without و/ف): a day told between one and the
+/// event ("أفاد مصدر أمني، اليوم الأحد، بمقتل…") is when it was reported.
+const REPORT_WORDS: [&str; 18] = [
+    "افاد",
+    "افادت",
+    "اعلن",
+    "اعلنت",
+    "قال",
+    "قالت",
+    "ذكر",
+    "ذكرت",
+    "اكد",
+    "اكدت",
+    "كشف",
+    "كشفت",
+    "said",
+    "says",
+    "announced",
+    "reported",
+    "told",
+    "confirmed",
+];
+
 impl Doc<'_> {
+    /// True when event `ev`'s day is written after a verb that reports,
+    /// with at most a few words (the speaker) between, and before the
+    /// trigger: the day of the report, not necessarily of the event.
+    fn report_dated(&self, ev: &Event) -> bool {
+        ev.own_date
+            && self.dates.iter().any(|d| {
+                d.start >= ev.sentence_start
+                    && d.end <= ev.trigger_start
+                    && Some(d.date) == ev.date
+                    && words(self.folded(ev.sentence_start, d.start))
+                        .take(10)
+                        .any(|w| REPORT_WORDS.contains(&w.trim_start_matches(['و', 'ف'])))
+            })
+    }
+
     /// Takes `ev`'s day as the story's (`Doc::story_date`) when it is
     /// the first event of the lead dated to the day, near publication.
     fn note_story_date(&self, ev: &Event) {
@@ -4111,6 +4177,50 @@ mod tests {
             sub("Security forces carried out raids in Derik and detained four"),
             ["Arrests"]
         );
+    }
+
+    #[test]
+    fn a_day_told_with_the_reporting_verb_gives_way_to_the_body_s_day() {
+        let place = "الرطبة";
+        let text = "أفاد مصدر أمني، اليوم الأحد، بمقتل ثلاثة مدنيين بهجوم لداعش في الرطبة.\n\n\
+                    وقال المصدر إن مسلحين هاجموا مساء أمس السبت جامعي الكمأ قرب الرطبة.";
+        let mentions: Vec<Mention> = text
+            .match_indices(place)
+            .map(|(at, name)| {
+                let start = text[..at].chars().count();
+                let mut m = mention(text, name, 0, Kind::Town);
+                (m.start, m.end) = (start, start + name.chars().count());
+                m
+            })
+            .collect();
+        let a = Article {
+            text: text.into(),
+            date: Some(ymd(2023, 3, 12)),
+            ..Default::default()
+        };
+        let evs = extract_events(&a, &mentions, lex());
+        let got: Vec<(&str, String, &[String])> = evs
+            .iter()
+            .map(|e| {
+                (
+                    e.sub_event_type.as_str(),
+                    e.date.unwrap().to_string(),
+                    e.actors.as_slice(),
+                )
+            })
+            .collect();
+        // One attack, on Saturday; who did it is named in the lead.
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].0, got[0].1.as_str()), ("Attack", "2023-03-11"));
+        assert!(got[0].2.contains(&"ISIS".to_string()), "{got:?}");
+        // Told only by the reporting verb, the day stands.
+        let lead = text.split("\n\n").next().unwrap();
+        let a = Article {
+            text: lead.into(),
+            ..a
+        };
+        let evs = extract_events(&a, &mentions[..1], lex());
+        assert_eq!(evs[0].date, Some(ymd(2023, 3, 12)));
     }
 
     #[test]

@@ -432,6 +432,7 @@ impl Scan<'_, '_> {
             .or_else(|| self.try_days_ago(i))
             .or_else(|| self.try_relative_day(i))
             .or_else(|| self.try_relative_period(i))
+            .or_else(|| self.try_day_of_relative_month(i))
             .or_else(|| self.try_explicit(i))
             .or_else(|| self.try_month_only(i))
             .or_else(|| self.try_year(i))
@@ -704,6 +705,25 @@ impl Scan<'_, '_> {
             _ => return None,
         };
         Some((i + 2, hit))
+    }
+
+    /// "3 من الشهر الجاري", "الثالث من الشهر الماضي", "السادس عشر من الشهر
+    /// الحالي": a day of the month of publication, or of the one before.
+    fn try_day_of_relative_month(&self, i: usize) -> Option<(usize, Hit)> {
+        let (day, k) = match self.day(i) {
+            Some(d) => (d, 1),
+            None => self.ordinal_day(i)?,
+        };
+        if !self.is(i + k, &["من"]) || !self.is(i + k + 1, &["الشهر"]) {
+            return None;
+        }
+        let (rel, n) = self.rel(i + k + 2);
+        if n == 0 || rel == Rel::Next {
+            return None;
+        }
+        let (month, _) = shift_month(self.published?, rel);
+        let date = month.with_day(day)?;
+        Some((i + k + 2 + n, Some((date, DatePrecision::Day))))
     }
 
     /// Day + month (+ year or relative word), or English month + day (+ year).
@@ -1097,6 +1117,24 @@ mod tests {
             ("الخميس", "الخميس", "2021-04-29", Day),
             ("الشهر الماضي", "الشهر الماضي", "2021-04-01", Month),
             ("العام الماضي", "العام الماضي", "2020-01-01", Year),
+            (
+                "في الثالث من الشهر الجاري",
+                "الثالث من الشهر الجاري",
+                "2021-05-03",
+                Day,
+            ),
+            (
+                "في 3 من الشهر الحالي",
+                "3 من الشهر الحالي",
+                "2021-05-03",
+                Day,
+            ),
+            (
+                "في السادس عشر من الشهر الماضي",
+                "السادس عشر من الشهر الماضي",
+                "2021-04-16",
+                Day,
+            ),
             // English
             ("on March 3 the", "March 3", "2021-03-03", Day),
             ("on 3 March 2021 the", "3 March 2021", "2021-03-03", Day),

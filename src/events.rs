@@ -1264,17 +1264,9 @@ pub(crate) fn extract_events_folded(
     // "أفاد مصدر أمني، اليوم الأحد، بمقتل…", "officials said on Sunday":
     // a day told with the verb that reports is the report's, and gives way
     // too when the body dates the same kind of event at the same place.
-    // Rank of each telling's day: written in its own clause (2), told with
-    // the verb that reports (1), or taken from elsewhere (0). Of the
-    // tellings of one kind of event at one place, the best ranked stand.
-    let rank: Vec<u8> = out
-        .iter()
-        .map(|e| match (e.own_date, doc.report_dated(e)) {
-            (true, false) => 2,
-            (true, true) => 1,
-            _ => 0,
-        })
-        .collect();
+    // Of the tellings of one kind of event at one place, those whose day
+    // is best told stand (`Doc::date_rank`).
+    let rank: Vec<u8> = out.iter().map(|e| doc.date_rank(e)).collect();
     let key = |e: &Event| {
         (
             e.event_type.clone(),
@@ -1293,7 +1285,6 @@ pub(crate) fn extract_events_folded(
         .map(|(e, &r)| best.get(&key(e)) == Some(&r))
         .collect();
     // What the dropped telling names (who attacked whom) is the kept one's.
-    let mut out = out;
     for i in 0..out.len() {
         if keep[i] {
             continue;
@@ -1468,9 +1459,11 @@ fn add_actors(event: &mut Event, actors: &[String]) {
 /// governorate, the border) when an event of the same type and sub-type on
 /// the same day stands at a place inside it ("US jets struck sites in Iraq
 /// on Sunday … The strikes hit three locations near al-Qaim"). An area
-/// event with only the publication date also gives way to a dated one
-/// inside it. `covers(area, place)` says whether the place lies in the area
-/// (the caller holds the gazetteer and the border).
+/// event with only the publication date, or a day borrowed from another
+/// clause ("…، فيما أشارت إلى القبض على متسللين قرب الشريط الحدودي"), also
+/// gives way to one inside it dated in its own clause. `covers(area,
+/// place)` says whether the place lies in the area (the caller holds the
+/// gazetteer and the border).
 pub(crate) fn drop_restated(
     events: Vec<Event>,
     mentions: &[Mention],
@@ -1487,7 +1480,8 @@ pub(crate) fn drop_restated(
                     && f.sub_event_type == e.sub_event_type
                     && (f.date == e.date
                         || (e.date_precision == DatePrecision::Article
-                            && f.date_precision != DatePrecision::Article))
+                            && f.date_precision != DatePrecision::Article)
+                        || (!e.own_date && f.own_date))
                     && place.place != area.place
                     && area.kind.geo_precision() > place.kind.geo_precision()
                     && covers(area, place)
@@ -1548,19 +1542,45 @@ const REPORT_WORDS: [&str; 18] = [
 ];
 
 impl Doc<'_> {
-    /// True when event `ev`'s day is written after a verb that reports,
-    /// with at most a few words (the speaker) between, and before the
-    /// trigger: the day of the report, not necessarily of the event.
-    fn report_dated(&self, ev: &Event) -> bool {
-        ev.own_date
-            && self.dates.iter().any(|d| {
-                d.start >= ev.sentence_start
-                    && d.end <= ev.trigger_start
-                    && Some(d.date) == ev.date
-                    && words(self.folded(ev.sentence_start, d.start))
-                        .take(10)
-                        .any(|w| REPORT_WORDS.contains(&w.trim_start_matches(['و', 'ف'])))
-            })
+    /// How well event `ev`'s day is told: 3 when written in its own
+    /// clause; 2 elsewhere in its sentence; 1 when written after a verb
+    /// that reports and its speaker, before the trigger ("أفاد مصدر أمني،
+    /// اليوم الأحد، بمقتل…": the day of the report, the event may be
+    /// earlier); 0 when taken from another sentence or the publication.
+    fn date_rank(&self, ev: &Event) -> u8 {
+        let mut written = self.dates.iter().filter(|d| {
+            d.start >= ev.sentence_start && d.end <= ev.sentence_end && Some(d.date) == ev.date
+        });
+        let Some(first) = written.next() else {
+            return 0;
+        };
+        let reported = std::iter::once(first)
+            .chain(written)
+            .any(|d| d.end <= ev.trigger_start && self.reported_before(ev.sentence_start, d.start));
+        match (reported, ev.own_date) {
+            (true, _) => 1,
+            (false, true) => 3,
+            (false, false) => 2,
+        }
+    }
+
+    /// True when the words of `[s, at)` end on a verb that reports and its
+    /// speaker: at most six words after the verb, none of them "أن"/"that"
+    /// (after which a clause of its own begins: "وذكرت الخلية أن طائرات
+    /// نفذت مساء أمس…" dates the strike).
+    fn reported_before(&self, s: usize, at: usize) -> bool {
+        let ws: Vec<&str> = words(self.folded(s, at)).collect();
+        let Some(v) = ws
+            .iter()
+            .rposition(|w| REPORT_WORDS.contains(&w.trim_start_matches(['و', 'ف'])))
+        else {
+            return false;
+        };
+        let speaker = &ws[v + 1..];
+        speaker.len() <= 6
+            && !speaker
+                .iter()
+                .any(|w| matches!(*w, "ان" | "بان" | "وان" | "that"))
     }
 
     /// Takes `ev`'s day as the story's (`Doc::story_date`) when it is
@@ -4221,6 +4241,31 @@ mod tests {
         };
         let evs = extract_events(&a, &mentions[..1], lex());
         assert_eq!(evs[0].date, Some(ymd(2023, 3, 12)));
+        // After "أن" a clause of its own begins: its day is the event's,
+        // even with the subject told apart from its verb.
+        let text = "أعلنت خلية الإعلام الأمني، اليوم الإثنين، تنفيذ ضربات جوية في الرطبة.\n\n\
+                    وذكرت الخلية أن \"طائرات F-16 العراقية، وبناءً على معلومات دقيقة، نفذت \
+                    مساء أمس الأحد ضربتين على كهفين في الرطبة\".";
+        let mentions: Vec<Mention> = text
+            .match_indices(place)
+            .map(|(at, name)| {
+                let start = text[..at].chars().count();
+                let mut m = mention(text, name, 0, Kind::Town);
+                (m.start, m.end) = (start, start + name.chars().count());
+                m
+            })
+            .collect();
+        let a = Article {
+            text: text.into(),
+            date: Some(ymd(2023, 7, 10)),
+            ..Default::default()
+        };
+        let evs = extract_events(&a, &mentions, lex());
+        let got: Vec<(&str, Option<NaiveDate>)> = evs
+            .iter()
+            .map(|e| (e.sub_event_type.as_str(), e.date))
+            .collect();
+        assert_eq!(got, [("Air/drone strike", Some(ymd(2023, 7, 9)))]);
     }
 
     #[test]

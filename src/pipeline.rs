@@ -1378,6 +1378,17 @@ mod tests {
         );
         assert_eq!(got.len(), 1, "{got:?}");
         assert_ne!(got[0].1, "Iraq–Syria border");
+        // A day borrowed from another clause gives way to a place inside
+        // the area dated in its own clause.
+        let got = run(
+            "أعلنت خلية الإعلام الأمني، اليوم الإثنين، تنفيذ ضربات جوية في وادي حوران، \
+             فيما أشارت إلى القبض على ثلاثة متسللين قرب الشريط الحدودي مع سوريا.\n\n\
+             وأضاف البيان أن قوات الحدود تمكنت، في الثالث من الشهر الجاري، من إلقاء \
+             القبض على ثلاثة أشخاص حاولوا التسلل قرب مدينة القائم.",
+        );
+        let arrests: Vec<_> = got.iter().filter(|e| e.0 == "Arrests").collect();
+        assert_eq!(arrests.len(), 1, "{got:?}");
+        assert_eq!(arrests[0].2.as_deref(), Some("2019-12-03"), "{got:?}");
     }
 
     #[test]

@@ -1353,6 +1353,63 @@ mod tests {
     }
 
     #[test]
+    fn a_capital_that_speaks_for_its_government_is_no_place() {
+        let places = |text: &str| -> Vec<String> {
+            process(text, ymd(2026, 1, 19))
+                .mentions
+                .iter()
+                .map(|m| m.name_en.to_string())
+                .collect()
+        };
+        let none: [&str; 0] = [];
+        assert_eq!(
+            places("اتهمت قسد فصائل مدعومة من أنقرة، وهو ما نفته دمشق."),
+            none
+        );
+        assert_eq!(places("في غياب اتفاق بين أنقرة ودمشق وبغداد"), none);
+        assert_eq!(
+            places("Militias backed by Tehran. Washington said it would respond."),
+            none
+        );
+        // Used as places, they stay.
+        for text in [
+            "انفجرت عبوة في بغداد",
+            "وصل الوفد إلى دمشق",
+            "اعتقال أربعة في قضاء الطارمية شمالي بغداد",
+            "BAGHDAD, Feb 3 - Officials said",
+            "نقلت الشحنة إلى العاصمة بغداد",
+            "محافظات بغداد والأنبار",
+        ] {
+            assert!(
+                places(text)
+                    .iter()
+                    .any(|p| p == "Baghdad" || p == "Damascus"),
+                "{text}: {:?}",
+                places(text)
+            );
+        }
+    }
+
+    #[test]
+    fn an_absent_or_possible_event_is_none() {
+        let none: [(String, String, Option<String>); 0] = [];
+        assert_eq!(
+            events_of(
+                "بل في غياب اتفاق ملزم لتقاسم المياه بين تركيا والعراق في الموصل",
+                ymd(2022, 7, 5)
+            ),
+            none
+        );
+        assert_eq!(
+            events_of(
+                "ويحذر ناشطون من أن تفاقم الأزمة قد يقود إلى احتجاجات في الرقة",
+                ymd(2022, 7, 5)
+            ),
+            none
+        );
+    }
+
+    #[test]
     fn an_event_in_an_area_gives_way_to_the_same_one_at_a_place_inside_it() {
         let run = |text: &str| events_of(text, ymd(2019, 12, 30));
         // The lead's strikes "in Iraq" on Sunday are those the next

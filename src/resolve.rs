@@ -165,6 +165,15 @@ impl Resolver {
             .map(|i| choose(i, &cands, &ctx, &anchors, gaz))
             .collect();
         one_reading_per_name(folded.as_str(), spans, &ctx, &cands, &mut chosen);
+        let hay = folded.as_str();
+        let speaks: Vec<bool> = (0..spans.len())
+            .map(|i| stands_for_government(hay, spans, &ctx, &chosen, i, gaz))
+            .collect();
+        for (ch, speaks) in chosen.iter_mut().zip(speaks) {
+            if speaks {
+                *ch = None;
+            }
+        }
         spans
             .iter()
             .zip(&ctx)
@@ -692,6 +701,127 @@ fn locative(hay: &str, s: &Span) -> bool {
         .rsplit(' ')
         .next()
         .is_some_and(|w| LOCATIVE_WORDS.contains(w))
+}
+
+/// Capitals (city, and the units named like it) that stand for their
+/// governments when the text does not use them as places.
+const CAPITALS: [&str; 15] = [
+    "sy-c1001",
+    "sy-adm1-sy01",
+    "sy-adm2-sy0100",
+    "sy-adm3-sy010000",
+    "wof-421178393",
+    "iq-adm1-iqg08",
+    "cur-amman",
+    "cur-ankara",
+    "cur-beirut",
+    "cur-cairo",
+    "cur-kuwait-city",
+    "cur-moscow",
+    "cur-riyadh",
+    "cur-tehran",
+    "cur-washington",
+];
+
+fn is_capital(gaz: &Gazetteer, place: Option<(u32, f32)>) -> bool {
+    place.is_some_and(|(p, _)| CAPITALS.contains(&gaz.place(p).id.as_str()))
+}
+
+/// True when span `i`, read as a capital, is its government: "backed by
+/// Tehran", "فصائل مدعومة من أنقرة", "وهو ما نفته دمشق", "بين أنقرة ودمشق
+/// وبغداد". A capital is a place after a word of place ("في دمشق", "to
+/// Baghdad", but not "مدعومة من"), with a kind word ("العاصمة دمشق"), at
+/// the head of a paragraph (a dateline), or in a list with a place that is
+/// no capital or is used as one ("في بغداد وأربيل", "بغداد والأنبار").
+fn stands_for_government(
+    hay: &str,
+    spans: &[Span],
+    ctx: &[Ctx],
+    chosen: &[Option<(u32, f32)>],
+    i: usize,
+    gaz: &Gazetteer,
+) -> bool {
+    if !is_capital(gaz, chosen[i]) {
+        return false;
+    }
+    let used_as_place = |k: usize| {
+        let c = &ctx[k];
+        (c.locative && !backed_by(hay, &spans[k]))
+            || c.own_cue
+            || placed(hay, &spans[k])
+            || dateline(hay, &spans[k])
+    };
+    if used_as_place(i) {
+        return false;
+    }
+    !ctx[i]
+        .list_peers
+        .iter()
+        .any(|&k| chosen[k].is_some() && (!is_capital(gaz, chosen[k]) || used_as_place(k)))
+}
+
+/// Words before a capital that place something by it or name it a city:
+/// "شمالي بغداد", "north of Baghdad", "العاصمة بغداد", "the capital Damascus".
+const PLACING_WORDS: [&str; 20] = [
+    "شمال",
+    "جنوب",
+    "شرق",
+    "غرب",
+    "شمالي",
+    "جنوبي",
+    "شرقي",
+    "غربي",
+    "العاصمه",
+    "عاصمه",
+    "بالعاصمه",
+    "capital",
+    "north",
+    "south",
+    "east",
+    "west",
+    "outskirts",
+    "suburbs",
+    "streets",
+    "ريف",
+];
+
+/// True when a word of [`PLACING_WORDS`] stands before the name, directly
+/// or before "of" ("north of Baghdad").
+fn placed(hay: &str, s: &Span) -> bool {
+    let mut words = trim_end_punct(&hay[..s.fstart])
+        .rsplit(' ')
+        .filter(|w| !w.is_empty());
+    let w = words.next().unwrap_or("");
+    let w = if w == "of" {
+        words.next().unwrap_or("")
+    } else {
+        w
+    };
+    PLACING_WORDS.contains(&w.trim_start_matches('و'))
+}
+
+/// "مدعومة من", "بدعم من", "المدعومة من": the من before the name is "by".
+fn backed_by(hay: &str, s: &Span) -> bool {
+    let mut words = trim_end_punct(&hay[..s.fstart])
+        .rsplit(' ')
+        .filter(|w| !w.is_empty());
+    words.next().is_some_and(|w| w == "من" || w == "ومن")
+        && words.next().is_some_and(|w| {
+            let w = w.trim_start_matches(['و', 'ب', 'ف']);
+            w.starts_with("مدعوم") || w.starts_with("المدعوم") || w == "دعم"
+        })
+}
+
+/// The name opens its paragraph (or the text): a dateline ("بغداد – واع",
+/// "BAGHDAD (AP) —").
+fn dateline(hay: &str, s: &Span) -> bool {
+    // At most one word before it on its line: "WASHINGTON/BAGHDAD, Feb 3".
+    let line = hay[..s.fstart].rsplit('\n').next().unwrap_or("");
+    line.split([' ', '/', '\t'])
+        .filter(|w| !w.is_empty())
+        .count()
+        <= 1
+        && !line.contains([',', '،', '.'])
 }
 
 /// The place's own Arabic name without a kind word and without ال, when

@@ -1401,6 +1401,18 @@ fn second_object_gap(gap: &str) -> bool {
     joined && locative && !gap.contains([',', '،', '.', ';', '؛'])
 }
 
+/// English kind words written after a name ("Deir Ezzor city").
+const ENGLISH_KIND_WORDS: [&str; 8] = [
+    "city",
+    "town",
+    "province",
+    "governorate",
+    "district",
+    "village",
+    "camp",
+    "countryside",
+];
+
 /// "and", or a word with the و clitic ("ومطحنة"): it joins what follows
 /// to what came before.
 fn joiner_word(w: &str) -> bool {
@@ -1776,8 +1788,15 @@ impl Doc<'_> {
         }
         let gap: String = self.chars[a.end..b.start].iter().collect();
         let conj = b.surface.starts_with('و') && gap == " ";
+        // "in Deir Ezzor city, Mayadin and Al-Bukamal": an English kind word
+        // after the name is still the name.
+        let g = gap.trim();
+        let g = ENGLISH_KIND_WORDS
+            .iter()
+            .find_map(|k| g.strip_prefix(k))
+            .map_or(g, str::trim);
         conj || matches!(
-            gap.trim(),
+            g,
             "," | "،" | "و" | "and" | ", and" | "، و" | "،و" | "or" | ", or" | "أو" | "او" | "/"
         ) || (second_object_gap(&gap) && !self.trigger_in(a.end, b.start))
             || self.dated_list_gap(a.end, b.start)
@@ -4196,6 +4215,19 @@ mod tests {
         assert_eq!(
             sub("Security forces carried out raids in Derik and detained four"),
             ["Arrests"]
+        );
+        // Strikes that "hit" are air strikes; "such raid" points back to
+        // them; "Deir Ezzor city, Mayadin and Al-Bukamal" is one list.
+        let text = "A wave of strikes widely attributed to Israel hit depots in Deir Ezzor \
+                    city, Mayadin and Al-Bukamal, the deadliest such raid in the war.";
+        let places = [
+            ("Deir Ezzor", Kind::City),
+            ("Mayadin", Kind::Town),
+            ("Al-Bukamal", Kind::Town),
+        ];
+        assert_eq!(
+            summary(text, &places),
+            places.map(|(p, _)| ("Air/drone strike".to_string(), p.to_string()))
         );
     }
 

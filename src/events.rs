@@ -370,6 +370,10 @@ enum Scope {
     /// where it happened ("launched from the direction of T2", "قادمة من
     /// الباغوز"); the triggers there still count.
     Origin,
+    /// As `Origin`, for where people come from ("راعيين من أهالي ناحية
+    /// ربيعة"), except in a sentence that tells of a protest: those who
+    /// protest do so at home ("تظاهر العشرات من أهالي مجمع سنوني").
+    Home,
 }
 
 /// Trigger, actor and negation lexicons, loaded once and shared across
@@ -509,11 +513,14 @@ fn parse_scope(file: &str, line: usize, s: &str) -> Result<Scope, LexiconError> 
         "clause" => Ok(Scope::Clause),
         "object" => Ok(Scope::Object),
         "origin" => Ok(Scope::Origin),
+        "home" => Ok(Scope::Home),
         _ => Err(row_error(
             file,
             line,
             4,
-            format!("negation scope {s:?} must be 'sentence', 'clause', 'object' or 'origin'"),
+            format!(
+                "negation scope {s:?} must be 'sentence', 'clause', 'object', 'origin' or 'home'"
+            ),
         )),
     }
 }
@@ -1401,6 +1408,22 @@ fn second_object_gap(gap: &str) -> bool {
     joined && locative && !gap.contains([',', '،', '.', ';', '؛'])
 }
 
+/// Kind words written before a name (folded): "قضاء تلعفر", "the town of".
+const PLACE_KIND_WORDS: [&str; 12] = [
+    "قضاء",
+    "ناحيه",
+    "مدينه",
+    "بلده",
+    "قريه",
+    "محافظه",
+    "مخيم",
+    "منطقه",
+    "city",
+    "town",
+    "province",
+    "village",
+];
+
 /// English kind words written after a name ("Deir Ezzor city").
 const ENGLISH_KIND_WORDS: [&str; 8] = [
     "city",
@@ -2056,25 +2079,35 @@ impl Doc<'_> {
         let is = |w: &str, set: &HashSet<String>| set.contains(w) || set.contains(strip_wa(w));
         let (speech, nouns, spoke) = (&SPEAKING.speech, &SPEAKING.nouns, &SPEAKING.spoke);
         let first_after = after.clone().next();
-        if first_after.is_some_and(|w| is(w, speech)) {
-            return true;
-        }
         let mut back = before.rev();
-        let in_place = back
-            .next()
-            .is_some_and(|w| matches!(strip_wa(w), "في" | "in" | "من" | "from"));
+        // "ففي قضاء تلعفر": the kind word goes with the name.
+        let mut prev = back.next();
+        let kind = prev.is_some_and(|w| PLACE_KIND_WORDS.contains(&strip_wa(w)));
+        if kind {
+            prev = back.next();
+        }
+        let in_place =
+            prev.is_some_and(|w| matches!(strip_wa(w), "في" | "ففي" | "in" | "من" | "from"));
         if !in_place {
-            return false;
+            // "Washington blamed…": the name is who speaks.
+            return first_after.is_some_and(|w| is(w, speech));
         }
         let nothing_reported_yet = self.triggers[self.triggers.partition_point(|h| h.start < s)..]
             .first()
             .is_none_or(|h| h.start >= ms);
-        (nothing_reported_yet && after.take(3).any(|w| is(w, speech)))
-            || first_after.is_some_and(|w| is(w, &SPEAKING.that))
-            // "Assad said in Damascus…", "told reporters in Baghdad" (not
-            // "a ceasefire was announced in X": that is where it holds).
-            || back.clone().take(2).any(|w| is(w, spoke))
-            || back.take(3).any(|w| is(w, nouns))
+        // "In Damascus, officials said a strike hit al-Qaim": only with a
+        // place of its own later in the sentence is the news elsewhere
+        // ("ففي قضاء تلعفر، أعلنت الاستخبارات اعتقال…" is at Tal Afar).
+        let told_elsewhere = || self.mentions.iter().any(|m| m.start >= me && m.end <= e);
+        (nothing_reported_yet && after.take(3).any(|w| is(w, speech)) && told_elsewhere())
+            // With its kind word ("مصدر أمني في قضاء تلعفر بأن عبوة انفجرت"),
+            // the place is the news's, not only the source's.
+            || (!kind
+                && (first_after.is_some_and(|w| is(w, &SPEAKING.that))
+                    // "Assad said in Damascus…", "told reporters in Baghdad" (not
+                    // "a ceasefire was announced in X": that is where it holds).
+                    || back.clone().take(2).any(|w| is(w, spoke))
+                    || back.take(3).any(|w| is(w, nouns))))
     }
 
     /// True when char offset `ms` lies a few words after an object cue in
@@ -2096,9 +2129,44 @@ impl Doc<'_> {
             match self.lex.scopes[n.phrase] {
                 Scope::Object => within_clause_window(&self.chars[n.end..ms]),
                 Scope::Origin => within_clause_window(&self.chars[n.end..ms]) && first_after(),
+                Scope::Home => {
+                    within_clause_window(&self.chars[n.end..ms])
+                        && first_after()
+                        && !self.protest_in_sentence(ms)
+                        && self.other_place_after(ms)
+                }
                 _ => false,
             }
         })
+    }
+
+    /// True when the sentence holding char `at` names, after it, a place
+    /// finer than an area and not only the countryside around one: where
+    /// the people of another place were when it happened ("راعيين من أهالي
+    /// ربيعة، أثناء رعيهما الأغنام … جنوب غرب البعاج"). Without one, where
+    /// they live is where it happened ("اعتقال شبان من أهالي الشدادي بريف
+    /// الحسكة بعد مداهمة منازلهم").
+    fn other_place_after(&self, at: usize) -> bool {
+        let k = self.sentences.partition_point(|&(_, e)| e <= at);
+        let e = self.sentences.get(k).map_or(self.chars.len(), |&(_, e)| e);
+        let first = self.mentions.partition_point(|m| m.start <= at);
+        self.mentions[first..]
+            .iter()
+            .take_while(|m| m.start < e)
+            .any(|m| !m.kind.is_area() && !m.countryside)
+    }
+
+    /// True when the sentence holding char `at` has a protest trigger.
+    fn protest_in_sentence(&self, at: usize) -> bool {
+        let k = self.sentences.partition_point(|&(_, e)| e <= at);
+        let Some(&(s, e)) = self.sentences.get(k) else {
+            return false;
+        };
+        let first = self.triggers.partition_point(|h| h.start < s);
+        self.triggers[first..]
+            .iter()
+            .take_while(|h| h.start < e)
+            .any(|h| self.row(h).event_type == "Protests")
     }
 
     /// True for a place in a dateline, where the report was filed from, not

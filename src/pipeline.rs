@@ -1391,6 +1391,54 @@ mod tests {
     }
 
     #[test]
+    fn where_people_come_from_and_where_fire_came_from_are_no_event_place() {
+        let place = |text: &str| -> Vec<String> {
+            events_of(text, ymd(2021, 3, 18))
+                .into_iter()
+                .map(|(_, p, _)| p)
+                .collect()
+        };
+        // Shepherds from Rabia taken while grazing near al-Baaj.
+        assert_eq!(
+            place(
+                "اختطف مسلحون مجهولون راعيين من أهالي ناحية ربيعة، أثناء رعيهما \
+                 الأغنام في منطقة صحراوية جنوب غرب البعاج."
+            ),
+            ["Al Ba'aj"]
+        );
+        // Young men of al-Shaddadi taken from their homes: at home.
+        assert_eq!(
+            place("اعتقلت قسد عشرة شبان من أهالي مدينة الشدادي بعد مداهمة منازلهم."),
+            ["Shaddadah"]
+        );
+        // Those who protest do so at home.
+        assert_eq!(
+            place(
+                "تظاهر العشرات من أهالي مدينة القامشلي، صباح اليوم، احتجاجاً على \
+                 الغارات التركية على بلدة عامودا."
+            ),
+            ["Quamishli"]
+        );
+        // Fire from positions in al-Mayadin fell on Dhiban.
+        assert_eq!(
+            place(
+                "قصفت قوات النظام بقذائف الهاون أطراف بلدة ذيبان، انطلاقاً من \
+                 مواقعها في مدينة الميادين."
+            ),
+            ["Thiban"]
+        );
+        // "In the district of Tal Afar, intelligence announced an arrest":
+        // the arrest is in Tal Afar.
+        assert_eq!(
+            place(
+                "ففي قضاء تلعفر، أعلنت مديرية الاستخبارات العسكرية، فجر اليوم \
+                 الخميس، اعتقال إرهابي بارز."
+            ),
+            ["Tall 'Afar"]
+        );
+    }
+
+    #[test]
     fn an_absent_or_possible_event_is_none() {
         let none: [(String, String, Option<String>); 0] = [];
         assert_eq!(

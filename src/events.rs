@@ -1274,34 +1274,26 @@ pub(crate) fn extract_events_folded(
     // Of the tellings of one kind of event at one place, those whose day
     // is best told stand (`Doc::date_rank`).
     let rank: Vec<u8> = out.iter().map(|e| doc.date_rank(e)).collect();
-    let key = |e: &Event| {
-        (
-            e.event_type.clone(),
-            e.sub_event_type.clone(),
-            mentions[e.mention].place,
-        )
-    };
-    let mut best: HashMap<(String, String, u32), u8> = HashMap::new();
+    fn key<'a>(e: &'a Event, mentions: &[Mention]) -> (&'a str, &'a str, u32) {
+        (&e.event_type, &e.sub_event_type, mentions[e.mention].place)
+    }
+    let mut best: HashMap<(&str, &str, u32), u8> = HashMap::new();
     for (e, &r) in out.iter().zip(&rank) {
-        let b = best.entry(key(e)).or_insert(r);
+        let b = best.entry(key(e, mentions)).or_insert(r);
         *b = (*b).max(r);
     }
     let keep: Vec<bool> = out
         .iter()
         .zip(&rank)
-        .map(|(e, &r)| best.get(&key(e)) == Some(&r))
+        .map(|(e, &r)| best.get(&key(e, mentions)) == Some(&r))
         .collect();
     // What the dropped telling names (who attacked whom) is the kept one's.
     for i in 0..out.len() {
         if keep[i] {
             continue;
         }
-        let same = |f: &Event| {
-            f.event_type == out[i].event_type
-                && f.sub_event_type == out[i].sub_event_type
-                && mentions[f.mention].place == mentions[out[i].mention].place
-        };
-        if let Some(j) = (0..out.len()).find(|&j| keep[j] && same(&out[j])) {
+        let told = key(&out[i], mentions);
+        if let Some(j) = (0..out.len()).find(|&j| keep[j] && key(&out[j], mentions) == told) {
             let actors = out[i].actors.clone();
             add_actors(&mut out[j], &actors);
         }
@@ -1583,14 +1575,17 @@ impl Doc<'_> {
     /// اليوم الأحد، بمقتل…": the day of the report, the event may be
     /// earlier); 0 when taken from another sentence or the publication.
     fn date_rank(&self, ev: &Event) -> u8 {
-        let mut written = self.dates.iter().filter(|d| {
-            d.start >= ev.sentence_start && d.end <= ev.sentence_end && Some(d.date) == ev.date
-        });
-        let Some(first) = written.next() else {
+        let mut written = self
+            .dates
+            .iter()
+            .filter(|d| {
+                d.start >= ev.sentence_start && d.end <= ev.sentence_end && Some(d.date) == ev.date
+            })
+            .peekable();
+        if written.peek().is_none() {
             return 0;
-        };
-        let reported = std::iter::once(first)
-            .chain(written)
+        }
+        let reported = written
             .any(|d| d.end <= ev.trigger_start && self.reported_before(ev.sentence_start, d.start));
         match (reported, ev.own_date) {
             (true, _) => 1,
@@ -2067,12 +2062,7 @@ impl Doc<'_> {
     /// ("A lawmaker in Baghdad said…", "In Damascus, officials said…",
     /// "قال مسؤول في بغداد إن…", "مراسل عنب بلدي في دير الزور").
     fn speaker_place(&self, ms: usize, me: usize) -> bool {
-        let si = self.sentences.partition_point(|&(_, e)| e <= ms);
-        let (s, e) = self
-            .sentences
-            .get(si)
-            .copied()
-            .unwrap_or((0, self.chars.len()));
+        let (s, e) = self.sentence_at(ms);
         // A few words either side are all it reads: 60 chars hold them.
         let after = words(self.folded(me, e.clamp(me, me + 60)));
         let before = words(self.folded(s.max(ms.saturating_sub(60)).min(ms), ms));
@@ -2128,16 +2118,25 @@ impl Doc<'_> {
             };
             match self.lex.scopes[n.phrase] {
                 Scope::Object => within_clause_window(&self.chars[n.end..ms]),
-                Scope::Origin => within_clause_window(&self.chars[n.end..ms]) && first_after(),
-                Scope::Home => {
+                scope @ (Scope::Origin | Scope::Home) => {
                     within_clause_window(&self.chars[n.end..ms])
                         && first_after()
-                        && !self.protest_in_sentence(ms)
-                        && self.other_place_after(ms)
+                        && (scope == Scope::Origin
+                            || (!self.protest_in_sentence(ms) && self.other_place_after(ms)))
                 }
                 _ => false,
             }
         })
+    }
+
+    /// Char offsets of the sentence holding char `at` (the whole text when
+    /// it lies past the last one).
+    fn sentence_at(&self, at: usize) -> (usize, usize) {
+        let k = self.sentences.partition_point(|&(_, e)| e <= at);
+        self.sentences
+            .get(k)
+            .copied()
+            .unwrap_or((0, self.chars.len()))
     }
 
     /// True when the sentence holding char `at` names, after it, a place
@@ -2147,8 +2146,7 @@ impl Doc<'_> {
     /// they live is where it happened ("اعتقال شبان من أهالي الشدادي بريف
     /// الحسكة بعد مداهمة منازلهم").
     fn other_place_after(&self, at: usize) -> bool {
-        let k = self.sentences.partition_point(|&(_, e)| e <= at);
-        let e = self.sentences.get(k).map_or(self.chars.len(), |&(_, e)| e);
+        let (_, e) = self.sentence_at(at);
         let first = self.mentions.partition_point(|m| m.start <= at);
         self.mentions[first..]
             .iter()
@@ -2158,10 +2156,7 @@ impl Doc<'_> {
 
     /// True when the sentence holding char `at` has a protest trigger.
     fn protest_in_sentence(&self, at: usize) -> bool {
-        let k = self.sentences.partition_point(|&(_, e)| e <= at);
-        let Some(&(s, e)) = self.sentences.get(k) else {
-            return false;
-        };
+        let (s, e) = self.sentence_at(at);
         let first = self.triggers.partition_point(|h| h.start < s);
         self.triggers[first..]
             .iter()
@@ -2894,6 +2889,18 @@ mod tests {
 
     /// A mention of the first occurrence of `surface` in `text`; the place
     /// index is the position in `places`.
+    /// A mention of place `place` at every occurrence of `surface`.
+    fn each_mention(text: &str, surface: &str, place: u32, kind: Kind) -> Vec<Mention> {
+        text.match_indices(surface)
+            .map(|(b, s)| {
+                let start = text[..b].chars().count();
+                let mut m = mention(text, s, place, kind);
+                (m.start, m.end) = (start, start + s.chars().count());
+                m
+            })
+            .collect()
+    }
+
     fn mention(text: &str, surface: &str, place: u32, kind: Kind) -> Mention {
         let b = text
             .find(surface)
@@ -3814,15 +3821,7 @@ mod tests {
         let text = "اشتباكات في البوكمال. واشتباكات عنيفة في البوكمال. واعتقالات في البوكمال. \
                     واشتباكات في البوكمال أمس.";
         // Every occurrence is a mention of the same place (index 7).
-        let mentions: Vec<Mention> = text
-            .match_indices("البوكمال")
-            .map(|(b, s)| {
-                let start = text[..b].chars().count();
-                let mut m = mention(text, s, 7, Kind::City);
-                (m.start, m.end) = (start, start + s.chars().count());
-                m
-            })
-            .collect();
+        let mentions = each_mention(text, "البوكمال", 7, Kind::City);
         let a = Article {
             text: text.into(),
             date: Some(ymd(2021, 5, 2)),
@@ -4304,15 +4303,7 @@ mod tests {
         let place = "الرطبة";
         let text = "أفاد مصدر أمني، اليوم الأحد، بمقتل ثلاثة مدنيين بهجوم لداعش في الرطبة.\n\n\
                     وقال المصدر إن مسلحين هاجموا مساء أمس السبت جامعي الكمأ قرب الرطبة.";
-        let mentions: Vec<Mention> = text
-            .match_indices(place)
-            .map(|(at, name)| {
-                let start = text[..at].chars().count();
-                let mut m = mention(text, name, 0, Kind::Town);
-                (m.start, m.end) = (start, start + name.chars().count());
-                m
-            })
-            .collect();
+        let mentions = each_mention(text, place, 0, Kind::Town);
         let a = Article {
             text: text.into(),
             date: Some(ymd(2023, 3, 12)),
@@ -4346,15 +4337,7 @@ mod tests {
         let text = "أعلنت خلية الإعلام الأمني، اليوم الإثنين، تنفيذ ضربات جوية في الرطبة.\n\n\
                     وذكرت الخلية أن \"طائرات F-16 العراقية، وبناءً على معلومات دقيقة، نفذت \
                     مساء أمس الأحد ضربتين على كهفين في الرطبة\".";
-        let mentions: Vec<Mention> = text
-            .match_indices(place)
-            .map(|(at, name)| {
-                let start = text[..at].chars().count();
-                let mut m = mention(text, name, 0, Kind::Town);
-                (m.start, m.end) = (start, start + name.chars().count());
-                m
-            })
-            .collect();
+        let mentions = each_mention(text, place, 0, Kind::Town);
         let a = Article {
             text: text.into(),
             date: Some(ymd(2023, 7, 10)),
@@ -4376,12 +4359,7 @@ mod tests {
                     وأضاف المصدر أن عبوة ناسفة انفجرت على دورية مساء أمس الأحد قرب الكرابلة.";
         // Both الكرابلة are the same place.
         let mut mentions = vec![mention(text, b[0].0, 0, b[0].1)];
-        for (at, name) in text.match_indices(b[1].0) {
-            let start = text[..at].chars().count();
-            let mut m = mention(text, name, 1, b[1].1);
-            (m.start, m.end) = (start, start + name.chars().count());
-            mentions.push(m);
-        }
+        mentions.extend(each_mention(text, b[1].0, 1, b[1].1));
         let a = Article {
             text: text.into(),
             date: Some(ymd(2022, 11, 14)),

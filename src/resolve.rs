@@ -697,10 +697,17 @@ fn locative(hay: &str, s: &Span) -> bool {
     if hay[s.fstart..s.name_fstart].contains('ب') {
         return true;
     }
-    trim_end_punct(&hay[..s.fstart])
-        .rsplit(' ')
+    words_before(hay, s)
         .next()
         .is_some_and(|w| LOCATIVE_WORDS.contains(w))
+}
+
+/// The words before span `s`, nearest first (folded, punctuation before
+/// the name trimmed).
+fn words_before<'h>(hay: &'h str, s: &Span) -> impl Iterator<Item = &'h str> {
+    trim_end_punct(&hay[..s.fstart])
+        .rsplit(' ')
+        .filter(|w| !w.is_empty())
 }
 
 /// Capitals (city, and the units named like it) that stand for their
@@ -788,9 +795,7 @@ const PLACING_WORDS: [&str; 20] = [
 /// True when a word of [`PLACING_WORDS`] stands before the name, directly
 /// or before "of" ("north of Baghdad").
 fn placed(hay: &str, s: &Span) -> bool {
-    let mut words = trim_end_punct(&hay[..s.fstart])
-        .rsplit(' ')
-        .filter(|w| !w.is_empty());
+    let mut words = words_before(hay, s);
     let w = words.next().unwrap_or("");
     let w = if w == "of" {
         words.next().unwrap_or("")
@@ -802,9 +807,7 @@ fn placed(hay: &str, s: &Span) -> bool {
 
 /// "مدعومة من", "بدعم من", "المدعومة من": the من before the name is "by".
 fn backed_by(hay: &str, s: &Span) -> bool {
-    let mut words = trim_end_punct(&hay[..s.fstart])
-        .rsplit(' ')
-        .filter(|w| !w.is_empty());
+    let mut words = words_before(hay, s);
     words.next().is_some_and(|w| w == "من" || w == "ومن")
         && words.next().is_some_and(|w| {
             let w = w.trim_start_matches(['و', 'ب', 'ف']);

@@ -1400,6 +1400,30 @@ fn second_object_gap(gap: &str) -> bool {
     joined && locative && !gap.contains([',', '،', '.', ';', '؛'])
 }
 
+/// "، إضافةً إلى قرية", "as well as the town of": a list that goes on with
+/// one place more (`gap` folded, between two names).
+fn addition_gap(gap: &str) -> bool {
+    const JOINERS: [&str; 8] = [
+        "بالاضافه الي",
+        "اضافه الي",
+        "فضلا عن",
+        "علاوه علي",
+        "وكذلك",
+        "as well as",
+        "in addition to",
+        "along with",
+    ];
+    let g = gap.trim_start_matches([' ', ',', '،']);
+    let Some(rest) = JOINERS.iter().find_map(|j| g.strip_prefix(j)) else {
+        return false;
+    };
+    let rest: Vec<&str> = rest.split_whitespace().collect();
+    rest.len() <= 3
+        && rest
+            .iter()
+            .all(|w| PLACE_KIND_WORDS.contains(w) || matches!(*w, "the" | "of" | "في"))
+}
+
 /// Kind words written before a name (folded): "قضاء تلعفر", "the town of".
 const PLACE_KIND_WORDS: [&str; 12] = [
     "قضاء",
@@ -1817,6 +1841,7 @@ impl Doc<'_> {
             g,
             "," | "،" | "و" | "and" | ", and" | "، و" | "،و" | "or" | ", or" | "أو" | "او" | "/"
         ) || (second_object_gap(&gap) && !self.trigger_in(a.end, b.start))
+            || addition_gap(self.folded(a.end, b.start))
             || self.dated_list_gap(a.end, b.start)
     }
 
@@ -2425,13 +2450,34 @@ impl Doc<'_> {
 
     fn separate(&self, st: &Sentence, h: &Hit, accepted: &[Hit]) -> bool {
         let mine = self.nearest_place(st, h);
+        let elsewhere = |a: &Hit| {
+            st.clause(a.start) != st.clause(h.start)
+                && mine.is_some()
+                && mine != self.nearest_place(st, a)
+        };
         accepted.iter().all(|a| {
-            !self.same_type(a, h)
-                && (st.statement(a.start) != st.statement(h.start)
-                    || st.clause(a.start) != st.clause(h.start)
-                        && mine.is_some()
-                        && mine != self.nearest_place(st, a))
+            if self.same_type(a, h) {
+                // "…، فيما طالت غارة أخرى موقعاً قرب عامودا", "another
+                // strike hit Hajin": a second one of the kind, somewhere else.
+                return self.another(h) && elsewhere(a) && self.places_differ(st, h, a);
+            }
+            st.statement(a.start) != st.statement(h.start) || elsewhere(a)
         })
+    }
+
+    /// True when trigger `h` is told as one more of its kind: "غارة أخرى",
+    /// "هجوم ثان", "another strike", "a second attack".
+    fn another(&self, h: &Hit) -> bool {
+        let after = words(self.folded(h.end, (h.end + 12).min(self.chars.len()))).next();
+        let before = words(self.folded(h.start.saturating_sub(12), h.start)).next_back();
+        matches!(after, Some("اخري" | "اخر" | "ثانيه" | "ثان" | "ثاني"))
+            || matches!(before, Some("another" | "second" | "further" | "separate"))
+    }
+
+    /// True when the places nearest triggers `h` and `a` are not one place.
+    fn places_differ(&self, st: &Sentence, h: &Hit, a: &Hit) -> bool {
+        let place = |x: &Hit| self.nearest_place(st, x).map(|m| self.mentions[m].place);
+        place(h) != place(a)
     }
 
     fn same_type(&self, a: &Hit, b: &Hit) -> bool {
@@ -3695,6 +3741,29 @@ mod tests {
                 &[("الباغوز", Kind::Village), ("الشحيل", Kind::Town)],
                 &[("Non-state actor overtakes territory", "الشحيل")],
             ),
+            // One more of the same kind, somewhere else: two events.
+            (
+                "قصفت طائرة مسيرة سيارة قرب القامشلي، فيما طالت غارة أخرى موقعاً قرب عامودا",
+                &[("القامشلي", Kind::City), ("عامودا", Kind::Town)],
+                &[
+                    ("Air/drone strike", "القامشلي"),
+                    ("Air/drone strike", "عامودا"),
+                ],
+            ),
+            (
+                "A drone struck a car near Qamishli, while another strike hit a site near Amuda",
+                &[("Qamishli", Kind::City), ("Amuda", Kind::Town)],
+                &[
+                    ("Air/drone strike", "Qamishli"),
+                    ("Air/drone strike", "Amuda"),
+                ],
+            ),
+            // Not told as another: the strike told again, one event.
+            (
+                "قصفت طائرة مسيرة سيارة في القامشلي، فيما أدت الغارة إلى مقتل شخصين من عامودا",
+                &[("القامشلي", Kind::City), ("عامودا", Kind::Town)],
+                &[("Air/drone strike", "القامشلي")],
+            ),
         ];
         for (text, places, want) in cases {
             let got = summary(text, places);
@@ -4455,6 +4524,21 @@ mod tests {
         assert_eq!(
             summary("Jets struck sites in Albu Kamal, Deir ez-Zor", e).len(),
             1
+        );
+        // "، إضافةً إلى قرية", "as well as the town of": the list goes on.
+        let at = event_places(
+            "واستهدفت المدفعية التركية قرى في ريف تل تمر، إضافةً إلى قرية أم الكيف",
+            &[("تل تمر", Kind::Town), ("أم الكيف", Kind::Village)],
+        );
+        assert_eq!(at, ["تل تمر", "أم الكيف"]);
+        let e: Places = &[("Tal Tamr", Kind::Town), ("Umm al-Kayf", Kind::Village)];
+        assert_eq!(
+            summary(
+                "Turkish artillery shelled Tal Tamr as well as the village of Umm al-Kayf",
+                e
+            )
+            .len(),
+            2
         );
     }
 

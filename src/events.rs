@@ -1394,9 +1394,12 @@ fn second_object_gap(gap: &str) -> bool {
         return false;
     }
     let joined = joiner_word(words[0]);
-    let locative = words[1..]
-        .iter()
-        .any(|w| matches!(*w, "في" | "in" | "at" | "بمدينة" | "ببلدة" | "بقرية"));
+    let locative = words[1..].iter().any(|w| {
+        matches!(
+            *w,
+            "في" | "in" | "at" | "near" | "قرب" | "بمدينة" | "ببلدة" | "بقرية"
+        )
+    });
     joined && locative && !gap.contains([',', '،', '.', ';', '؛'])
 }
 
@@ -4364,6 +4367,44 @@ mod tests {
         assert_eq!(
             summary(text, &places),
             places.map(|(p, _)| ("Air/drone strike".to_string(), p.to_string()))
+        );
+    }
+
+    #[test]
+    fn executions_by_armed_groups_are_attacks_and_court_sentences_no_event() {
+        let d = ymd(2023, 3, 20);
+        let ar = [("الميادين", Kind::City)];
+        assert_eq!(
+            sub_types("وأعدم عناصر التنظيم 12 مدنياً في بادية الميادين", &ar, d),
+            ["Attack"]
+        );
+        let en = [("Rutba", Kind::Town)];
+        assert_eq!(
+            sub_types(
+                "IS militants executed at least 17 people near Rutba",
+                &en,
+                d
+            ),
+            ["Attack"]
+        );
+        let court = [("الموصل", Kind::City)];
+        assert!(sub_types("أصدرت محكمة في الموصل حكماً بالإعدام بحق إرهابي", &court, d).is_empty());
+        let court = [("Mosul", Kind::City)];
+        assert!(sub_types("A court in Mosul sentenced to death three men", &court, d).is_empty());
+        // Aircraft that destroyed something struck it.
+        let b = [("Albu Kamal", Kind::City)];
+        assert_eq!(
+            sub_types("U.S. aircraft destroyed facilities near Albu Kamal", &b, d),
+            ["Air/drone strike"]
+        );
+        // "three of them near al-Qaim and two near Abu Kamal": two places.
+        let two = [("al-Qaim", Kind::City), ("Abu Kamal", Kind::City)];
+        assert_eq!(
+            event_places(
+                "Jets struck five facilities, three of them near al-Qaim and two near Abu Kamal",
+                &two
+            ),
+            ["al-Qaim", "Abu Kamal"]
         );
     }
 

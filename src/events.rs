@@ -4371,6 +4371,61 @@ mod tests {
     }
 
     #[test]
+    fn topics_proposals_calls_and_states_make_no_event() {
+        let d = ymd(2023, 5, 8);
+        let none = |text: &str, place: &str| {
+            let evs = events(text, &[(place, Kind::City)], Some(d));
+            assert!(evs.is_empty(), "{text}: {evs:?}");
+        };
+        none(
+            "قال الخبير إن «ضبط الحدود ومكافحة التهريب شرط أساسي» في القائم",
+            "القائم",
+        );
+        none(
+            "ترتبط بمدينة الحسكة عبر طرق ترابية تستخدمها جماعات التهريب منذ سنوات",
+            "الحسكة",
+        );
+        none(
+            "وتطرق المؤتمر إلى مقترح بإعادة فتح منفذ ربيعة مع سوريا",
+            "ربيعة",
+        );
+        none(
+            "ولم يتطرق البيان إلى موعد محدد لاستئناف الحركة، أو إلى إعادة فتح منفذ ربيعة",
+            "ربيعة",
+        );
+        none("دعت الوزارة إلى «الإسراع بتطبيق اتفاق سنجار»", "سنجار");
+        none(
+            "The ministry called for the implementation of the Sinjar agreement",
+            "Sinjar",
+        );
+        none(
+            "وتعد بلدة هجين آخر المناطق، ولا تزال تشهد هجمات متفرقة لخلاياه",
+            "هجين",
+        );
+        none(
+            "تقع بلدة الصالحية في منطقة تخضع لسيطرة قوات النظام",
+            "الصالحية",
+        );
+        none(
+            "IS cells in al-Qahtaniya have exploited weak coordination between forces",
+            "al-Qahtaniya",
+        );
+        none("انطلقت عملية تفتيش في القائم بمشاركة طيران الجيش", "القائم");
+        none(
+            "مخيم روج القريب من المالكية يضم عائلات يرفض معظم بلدانها استعادتها",
+            "المالكية",
+        );
+        // A body found shot is a killing.
+        let evs = events(
+            "عثر سكان في مخيم الهول على جثة امرأة مقتولة بطلقات نارية",
+            &[("الهول", Kind::Camp)],
+            Some(d),
+        );
+        assert_eq!(evs.len(), 1, "{evs:?}");
+        assert_eq!(evs[0].sub_event_type, "Attack");
+    }
+
+    #[test]
     fn executions_by_armed_groups_are_attacks_and_court_sentences_no_event() {
         let d = ymd(2023, 3, 20);
         let ar = [("الميادين", Kind::City)];

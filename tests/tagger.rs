@@ -21,6 +21,18 @@ const HASAKAH: (f64, f64) = (36.502, 40.748);
 #[allow(clippy::type_complexity)]
 const ROWS: &[(&str, &str, &[Want], &[&str])] = &[
     (
+        "people named like places",
+        "Bashar al-Assad fled; Abu Bakr al-Baghdadi was killed; بشار الأسد",
+        &[],
+        &["Bashar", "Baghdadi", "بشار"],
+    ),
+    (
+        "an adjective that names a place",
+        "يصعب الوصول إلى المنطقة بسبب تضاريسها الوعرة",
+        &[],
+        &["الوعرة"],
+    ),
+    (
         "clitic ب",
         "سقطت قذائف بالبوكمال صباح اليوم",
         &[("بالبوكمال", ALBU_KAMAL.0, ALBU_KAMAL.1)],

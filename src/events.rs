@@ -883,7 +883,8 @@ const BETWEEN_KIND_WORDS: [&str; 14] = [
 /// Words that may stand between a place and the place it is located by
 /// ("X, about 20 km south of Y", "X شمال غربي مدينة Y"), folded.
 const REFERENCE_WORDS: &str = "قرب بالقرب من قريب قريبه محيط بمحيط اطراف باطراف ضواحي شمال جنوب شرق غرب شمالي جنوبي شرقي غربي ريف بريف كم كيلومتر مدينه بلده قريه ناحيه قضاء مخيم نحو \
-    near nearby outskirts of north south east west northeast northwest southeast southwest km kilometres kilometers from about some the town city village outside";
+    near nearby outskirts of north south east west northeast northwest southeast southwest km kilometres kilometers miles from about some the town city village \
+    district subdistrict province governorate camp area outside";
 
 /// Words before an actor that make it the target of an attack, folded.
 const TARGET_WORDS: [&str; 8] = [
@@ -2265,7 +2266,9 @@ impl Doc<'_> {
             return false;
         }
         let prev = &self.mentions[m - 1];
-        if prev.end > me.start || rank(prev.kind) >= 4 {
+        // "على طريق تدمر – دير الزور بالقرب من بلدة السخنة": near the town,
+        // not near the road's end.
+        if prev.end > me.start || rank(prev.kind) >= 4 || self.on_road(m - 1) {
             return false;
         }
         let gap = self.folded(prev.end, me.start);
@@ -2278,6 +2281,32 @@ impl Doc<'_> {
             && words.iter().all(|w| {
                 w.chars().all(|c| c.is_ascii_digit()) || REFERENCE_WORDS.split(' ').any(|r| r == *w)
             })
+    }
+
+    /// True when mention `m` names an end of a road ("على طريق تدمر – دير
+    /// الزور", "the Deir ez-Zor–Palmyra highway"): where the road goes, not
+    /// where something on it happened.
+    fn on_road(&self, m: usize) -> bool {
+        const ROAD_BEFORE: [&str; 4] = ["طريق", "الطريق", "اوتوستراد", "اوتستراد"];
+        const ROAD_AFTER: [&str; 3] = ["road", "highway", "motorway"];
+        let joined = |a: usize| {
+            let (x, y) = (&self.mentions[a], &self.mentions[a + 1]);
+            y.start >= x.end && matches!(self.text(x.end, y.start).trim(), "–" | "-" | "—")
+        };
+        // The first end of the road: a road word before it, or after the last.
+        let mut first = m;
+        while first > 0 && joined(first - 1) {
+            first -= 1;
+        }
+        let mut last = m;
+        while last + 1 < self.mentions.len() && joined(last) {
+            last += 1;
+        }
+        let (a, z) = (&self.mentions[first], &self.mentions[last]);
+        let before = words(self.folded(a.start.saturating_sub(12), a.start)).next_back();
+        let after = words(self.folded(z.end, (z.end + 10).min(self.chars.len()))).next();
+        before.is_some_and(|w| ROAD_BEFORE.contains(&strip_wa(w).trim_start_matches('ب')))
+            || after.is_some_and(|w| ROAD_AFTER.contains(&w))
     }
 
     /// True when mention `m` owns the next one ("Shingal's Sinune"): it only
@@ -2530,7 +2559,8 @@ impl Doc<'_> {
             (
                 taken.is_some_and(|t| t != m),
                 (self.reference(m) && places.iter().any(|&p| p < m))
-                    || (self.possessor(m) && places.contains(&(m + 1))),
+                    || (self.possessor(m) && places.contains(&(m + 1)))
+                    || (self.on_road(m) && places.iter().any(|&p| !self.on_road(p))),
                 // "بريف الحسكة": the countryside of a city is a region.
                 if me.countryside {
                     rank(me.kind).max(rank(Kind::Region))
@@ -4235,6 +4265,32 @@ mod tests {
                 &[("al-Shaddadi", Kind::Subdistrict), ("Hasakah", Kind::City)],
                 "al-Shaddadi",
             ),
+            // The ends of a road say where the road goes.
+            (
+                "هاجم مسلحون حافلة على طريق تدمر – دير الزور بالقرب من بلدة السخنة في ريف حمص الشرقي",
+                &[
+                    ("تدمر", Kind::Town),
+                    ("دير الزور", Kind::City),
+                    ("السخنة", Kind::Town),
+                    ("حمص", Kind::City),
+                ],
+                "السخنة",
+            ),
+            (
+                "A bomb hit a bus on the Deir ez-Zor-Palmyra highway near Sukhnah",
+                &[
+                    ("Deir ez-Zor", Kind::City),
+                    ("Palmyra", Kind::Town),
+                    ("Sukhnah", Kind::Town),
+                ],
+                "Sukhnah",
+            ),
+            // A kind word after the name is still the name.
+            (
+                "Militants attacked a checkpoint in Baaj district, west of Mosul, late Wednesday",
+                &[("Baaj", Kind::District), ("Mosul", Kind::City)],
+                "Baaj",
+            ),
             (
                 "انفجار عبوة ناسفة على الطريق بين ذيبان والحوايج بريف دير الزور",
                 &[
@@ -4265,8 +4321,8 @@ mod tests {
             for m in &mut mentions {
                 let before: String = text.chars().take(m.start).collect();
                 let last = before.split_whitespace().last().unwrap_or("");
-                m.near = ["of", "جنوبي"].contains(&last);
-                m.countryside = last == "بريف";
+                m.near = ["of", "جنوبي"].contains(&last) || before.ends_with("بالقرب من بلدة ");
+                m.countryside = ["بريف", "ريف"].contains(&last);
             }
             let a = Article {
                 text: text.to_string(),

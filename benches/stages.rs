@@ -53,6 +53,13 @@ fn main() {
         chars = articles.iter().map(|a| a.text.chars().collect()).collect()
     });
     let mut n = 0usize;
+    time("dates (on folded)", &mut || {
+        n = articles
+            .iter()
+            .zip(&folded)
+            .map(|(a, f)| bordermap::find_dates_folded(&a.text, f, a.date).len())
+            .sum()
+    });
     time("bare scan", &mut || {
         n = folded
             .iter()

@@ -44,6 +44,8 @@ mod events;
 mod model;
 mod normalise;
 
+#[doc(hidden)]
+pub use dates::find_dates_folded;
 pub use dates::{find_dates, DateMention};
 pub use events::{
     extract_events, find_actors, find_actors_on, split_sentences, EventLexicon, LexiconError,

@@ -2482,18 +2482,17 @@ impl Doc<'_> {
 
     fn separate(&self, st: &Sentence, h: &Hit, accepted: &[Hit]) -> bool {
         let mine = self.nearest_place(st, h);
-        let elsewhere = |a: &Hit| {
-            st.clause(a.start) != st.clause(h.start)
-                && mine.is_some()
-                && mine != self.nearest_place(st, a)
-        };
+        let other_clause = |a: &Hit| st.clause(a.start) != st.clause(h.start);
+        let place = |m: Option<usize>| m.map(|m| self.mentions[m].place);
         accepted.iter().all(|a| {
+            let theirs = self.nearest_place(st, a);
             if self.same_type(a, h) {
                 // "…، فيما طالت غارة أخرى موقعاً قرب عامودا", "another
                 // strike hit Hajin": a second one of the kind, somewhere else.
-                return self.another(h) && elsewhere(a) && self.places_differ(st, h, a);
+                return self.another(h) && other_clause(a) && place(mine) != place(theirs);
             }
-            st.statement(a.start) != st.statement(h.start) || elsewhere(a)
+            st.statement(a.start) != st.statement(h.start)
+                || other_clause(a) && mine.is_some() && mine != theirs
         })
     }
 
@@ -2504,12 +2503,6 @@ impl Doc<'_> {
         let before = words(self.folded(h.start.saturating_sub(12), h.start)).next_back();
         matches!(after, Some("اخري" | "اخر" | "ثانيه" | "ثان" | "ثاني"))
             || matches!(before, Some("another" | "second" | "further" | "separate"))
-    }
-
-    /// True when the places nearest triggers `h` and `a` are not one place.
-    fn places_differ(&self, st: &Sentence, h: &Hit, a: &Hit) -> bool {
-        let place = |x: &Hit| self.nearest_place(st, x).map(|m| self.mentions[m].place);
-        place(h) != place(a)
     }
 
     fn same_type(&self, a: &Hit, b: &Hit) -> bool {
@@ -2554,13 +2547,14 @@ impl Doc<'_> {
             .then(|| self.capture_object(h, usize::MAX))
             .flatten()
             .filter(|m| places.contains(m));
+        let off_road = places.iter().any(|&p| !self.on_road(p));
         places.iter().copied().min_by_key(|&m| {
             let me = &self.mentions[m];
             (
                 taken.is_some_and(|t| t != m),
                 (self.reference(m) && places.iter().any(|&p| p < m))
                     || (self.possessor(m) && places.contains(&(m + 1)))
-                    || (self.on_road(m) && places.iter().any(|&p| !self.on_road(p))),
+                    || (off_road && self.on_road(m)),
                 // "بريف الحسكة": the countryside of a city is a region.
                 if me.countryside {
                     rank(me.kind).max(rank(Kind::Region))

@@ -65,13 +65,21 @@ fn scan_dates(
     let mut cursor = CharCursor::new(text);
     let mut i = 0;
     while i < toks.len() {
-        // A day or the month of the date before ("17 من الشهر نفسه"), else
-        // an expression of its own; most words start none, and a set
-        // look-up skips them.
+        // A day or the month of the date before ("17 من الشهر نفسه", "the
+        // next day"), else an expression of its own; most words start none,
+        // and a set look-up skips them.
+        let from_before = || {
+            day_of_before(&toks, i, out.last())
+                .map(|(next, date)| (next, date.map(|d| (d, DatePrecision::Day))))
+        };
         let found = match same_month(&toks, i, out.last()) {
             Some((next, date, precision)) => Some((next, Some((date, precision)))),
-            None if starts_nothing_unless_listed && !could_start(&toks, i) => None,
-            None => scan.at(i),
+            None if !starts_nothing_unless_listed => from_before().or_else(|| scan.at(i)),
+            None => match could_start(&toks, i) {
+                None => None,
+                Some(Start::Relative) => from_before(),
+                Some(_) => from_before().or_else(|| scan.at(i)),
+            },
         };
         match found {
             Some((next, hit)) => {
@@ -139,6 +147,114 @@ fn same_month(
     }
     let next = month_at(i).or(english)?;
     Some((next, first, DatePrecision::Month))
+}
+
+/// "اليوم نفسه", "في اليوم التالي", "بعد ذلك بيومين", "the same day", "the
+/// next day", "two days later", "hours later": a day counted from the date
+/// written before. Returns the token after the expression and the day, or
+/// no day when none to the day came before; the phrase is consumed even
+/// then, so its "اليوم" is never read as the publication day.
+fn day_of_before(
+    toks: &[Tok],
+    i: usize,
+    before: Option<&DateMention>,
+) -> Option<(usize, Option<NaiveDate>)> {
+    let w = |k: usize| toks.get(k).map(|t| t.text);
+    let (next, shift) = match toks[i].text {
+        "اليوم" | "واليوم" | "باليوم" | "فاليوم" => match w(i + 1)? {
+            "نفسه" | "ذاته" => (i + 2, 0),
+            "التالي" | "الموالي" => (i + 2, 1),
+            "السابق" => (i + 2, -1),
+            _ => return None,
+        },
+        // "بعد يومين من الهجوم", "وبعد ذلك بيوم", "قبلها بيومين".
+        "بعد" | "وبعد" | "بعدها" | "وبعدها" | "قبل" | "وقبل" | "قبلها" | "وقبلها" =>
+        {
+            let sign = if toks[i].text.contains("قبل") {
+                -1
+            } else {
+                1
+            };
+            let (mut j, by) = match toks[i].text.ends_with("ها") {
+                true => (i + 1, true),
+                false if w(i + 1) == Some("ذلك") => (i + 2, true),
+                // "قبل يومين" alone counts back from publication.
+                false if sign < 0 => return None,
+                false => (i + 1, false),
+            };
+            // After "ذلك"/"ها" the span takes ب: "بيومين", "بثلاثة أيام".
+            let word = |k: usize| {
+                let t = w(k)?;
+                Some(if by { t.strip_prefix('ب')? } else { t })
+            };
+            let days = match word(j)? {
+                "يوم" => 1,
+                "يومين" => 2,
+                "اسبوع" => 7,
+                "اسبوعين" => 14,
+                "ساعات" | "ساعه" | "ساعتين" => 0,
+                n => {
+                    let n = count_word(n)?;
+                    j += 1;
+                    n * unit_days(w(j)?)?
+                }
+            };
+            j += 1;
+            if w(j) == Some("واحد") {
+                j += 1;
+            }
+            // "بعد يومين من الهجوم" relates two events; the events stage
+            // dates the one after من back from the other.
+            if !by && matches!(w(j), Some("من" | "علي")) {
+                return None;
+            }
+            (j, sign * days)
+        }
+        "the" | "that" | "later" | "earlier" | "next" => match (w(i)?, w(i + 1), w(i + 2)) {
+            ("the" | "that", Some("same"), Some("day")) => (i + 3, 0),
+            ("later" | "earlier", Some("that"), Some("day")) => (i + 3, 0),
+            ("later" | "earlier", Some("the"), Some("same")) if w(i + 3) == Some("day") => {
+                (i + 4, 0)
+            }
+            ("the", Some("next" | "following"), Some("day" | "morning")) => (i + 3, 1),
+            ("next", Some("day" | "morning"), _) => (i + 2, 1),
+            // Not "the day before/after": they mostly relate two events
+            // ("the day after the attack"), as "two days after" does.
+            ("the", Some("previous"), Some("day")) => (i + 3, -1),
+            _ => return None,
+        },
+        // "two days later", "a week earlier", "hours later".
+        first => {
+            let (days, unit_at) = match first {
+                "hours" | "minutes" => (0, i),
+                _ => {
+                    let n = count_word(first)?;
+                    match w(i + 1)? {
+                        "hours" | "minutes" | "hour" => (0, i + 1),
+                        u => (n * unit_days(u)?, i + 1),
+                    }
+                }
+            };
+            let sign = match w(unit_at + 1)? {
+                "later" | "afterwards" => 1,
+                "earlier" | "before" | "previously" => -1,
+                _ => return None,
+            };
+            (unit_at + 2, sign * days)
+        }
+    };
+    let date = before
+        .filter(|d| d.precision == DatePrecision::Day)
+        .map(|d| d.date + Duration::days(shift));
+    Some((next, date))
+}
+
+/// A count of days or weeks written as digits (1–60) or a word of [`COUNTS`].
+fn count_word(w: &str) -> Option<i64> {
+    if let Ok(n) = w.parse::<i64>() {
+        return (1..=60).contains(&n).then_some(n);
+    }
+    COUNTS.iter().find(|(c, _)| *c == w).map(|(_, n)| *n)
 }
 
 /// Takes in the `)` of "yesterday (Saturday)" so the surface is balanced.
@@ -555,6 +671,19 @@ impl Scan<'_, '_> {
         best
     }
 
+    /// A year written after a month: "2017", "عام 2017", "من عام 2017",
+    /// "of 2017": (year, tokens used).
+    fn year_after(&self, i: usize) -> Option<(i32, usize)> {
+        if let Some(y) = self.year_num(i) {
+            return Some((y, 1));
+        }
+        let of = usize::from(self.is(i, &["من"]));
+        if self.is(i + of, &["عام", "العام", "سنه", "of"]) {
+            return Some((self.year_num(i + of + 1)?, of + 2));
+        }
+        None
+    }
+
     fn year_num(&self, i: usize) -> Option<i32> {
         let w = self.word(i)?;
         if w.len() != 4 || !w.bytes().all(|b| b.is_ascii_digit()) {
@@ -671,6 +800,10 @@ impl Scan<'_, '_> {
         if self.is(i, &["يوم"]) && self.is(i + 1, &["امس"]) {
             return Some((1, 2));
         }
+        // "this morning", "this evening": the publication day.
+        if w == "this" && matches!(self.word(i + 1), Some("morning" | "afternoon" | "evening")) {
+            return Some((0, 2));
+        }
         if self.is(i, &["امس", "البارحه", "yesterday"]) {
             return Some((1, 1));
         }
@@ -750,9 +883,11 @@ impl Scan<'_, '_> {
             let (m, n) = self.month_span(i)?;
             (self.day(i + n)?, m, i + n + 1)
         };
-        let year = self.year_num(next);
+        let year = self.year_after(next).map(|(y, n)| {
+            next += n;
+            y
+        });
         let rel = if year.is_some() {
-            next += 1;
             Rel::Plain
         } else {
             let (rel, n) = self.rel(next);
@@ -777,9 +912,9 @@ impl Scan<'_, '_> {
         let ctx = usize::from(lead.is_some() || self.is(i, &MONTH_CONTEXT));
         let (month, n) = self.month_span(i + ctx)?;
         let after = i + ctx + n;
-        if let Some(y) = self.year_num(after) {
+        if let Some((y, n)) = self.year_after(after) {
             let date = NaiveDate::from_ymd_opt(y, month, 1);
-            return Some((after + 1, date.map(|d| (d, DatePrecision::Month))));
+            return Some((after + n, date.map(|d| (d, DatePrecision::Month))));
         }
         // "May last year", "آذار من العام الماضي", "in March this year".
         if let Some((shift, n)) = self.year_word(after) {
@@ -840,7 +975,27 @@ enum Start {
     /// A count of days ("a", "three"), only before its unit ("three days
     /// ago").
     Count,
+    /// Only [`day_of_before`] reads the word ("the next day", "بعدها
+    /// بيومين").
+    Relative,
 }
+
+/// The first words of [`day_of_before`]'s phrases, beyond the other lists.
+/// (بعد behind و or ف is listed: `strip_clitic` would read its ب as one.)
+const FROM_BEFORE_FIRST: [&str; 12] = [
+    "the",
+    "that",
+    "later",
+    "earlier",
+    "hours",
+    "minutes",
+    "بعد",
+    "وبعد",
+    "فبعد",
+    "بعدها",
+    "وبعدها",
+    "قبلها",
+];
 
 /// Every word a date expression can start with, maybe behind a clitic (a
 /// number starts one too), and how.
@@ -863,6 +1018,7 @@ static STARTS: std::sync::LazyLock<WordMap> = std::sync::LazyLock::new(|| {
         .copied()
         .collect();
     let counts: Vec<&str> = COUNTS.iter().map(|c| c.0).collect();
+    let relative = FROM_BEFORE_FIRST.to_vec();
     // Each also behind every clitic that `strip_clitic` takes off again, so
     // a token needs one look-up, with no stripping.
     let mut entries = Vec::new();
@@ -870,6 +1026,7 @@ static STARTS: std::sync::LazyLock<WordMap> = std::sync::LazyLock::new(|| {
         (here, Start::Here),
         (before, Start::Before),
         (counts, Start::Count),
+        (relative, Start::Relative),
     ] {
         for w in &words {
             let glued = CLITICS.iter().map(|c| format!("{c}{w}"));
@@ -961,21 +1118,25 @@ fn hash(w: &str) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - WordMap::BITS)) as usize
 }
 
-/// Whether a date expression can start at token `i`: at a number or a word
-/// of [`STARTS`], if a context word has its date word after it and a count
-/// its unit (`prefilter_loses_no_date` tests that nothing is lost).
-fn could_start(toks: &[Tok], i: usize) -> bool {
+/// How a date expression can start at token `i`: [`Start::Here`] at a
+/// number or a word of [`STARTS`] (a context word with its date word after
+/// it, a count with its unit), [`Start::Relative`] where only
+/// [`day_of_before`] may read one (`prefilter_loses_no_date` tests that
+/// nothing is lost).
+fn could_start(toks: &[Tok], i: usize) -> Option<Start> {
     let here = |w: &str| match STARTS.get(w) {
         Some(start) => start == Start::Here,
         None => w.starts_with(|c: char| c.is_ascii_digit()),
     };
     let next = toks.get(i + 1).map(|t| t.text);
-    match STARTS.get(toks[i].text) {
+    let ok = match STARTS.get(toks[i].text) {
+        Some(Start::Relative) => return Some(Start::Relative),
         Some(Start::Here) => true,
         Some(Start::Before) => next.is_some_and(here),
         Some(Start::Count) => next.and_then(unit_days).is_some(),
         None => toks[i].text.starts_with(|c: char| c.is_ascii_digit()),
-    }
+    };
+    ok.then_some(Start::Here)
 }
 
 /// The days in a unit of "three days ago", "قبل ثلاثة أيام", maybe behind a
@@ -1117,6 +1278,94 @@ mod tests {
         assert_eq!(found[1].1, ymd(2018, 12, 1));
         // With no date before it, nothing.
         assert!(got("وفي الشهر ذاته سقطت الباغوز.").is_empty());
+    }
+
+    #[test]
+    fn days_counted_from_the_date_before() {
+        let pub_date = Some(ymd(2019, 10, 5));
+        let got = |text: &str| -> Vec<(String, String)> {
+            found(text, pub_date)
+                .into_iter()
+                .map(|(surface, date, _)| (surface, date))
+                .collect()
+        };
+        let pair = |s: &str, d: &str| (s.to_string(), d.to_string());
+        // Each: the day before is 2019-03-02 (or 2017-03-02 with its year).
+        let cases: &[(&str, (String, String))] = &[
+            (
+                "هاجم التنظيم القرية في الثاني من آذار عام 2017، وفي اليوم التالي انسحب.",
+                pair("اليوم التالي", "2017-03-03"),
+            ),
+            (
+                "قصفت الطائرات البلدة في 2 آذار، وفي اليوم ذاته قتل مدنيان.",
+                pair("اليوم ذاته", "2019-03-02"),
+            ),
+            (
+                "سقطت قذيفة في 2 آذار، واليوم نفسه شهد اشتباكات.",
+                pair("واليوم نفسه", "2019-03-02"),
+            ),
+            (
+                "سيطرت القوات على القرية في 2 آذار، وبعد ذلك بيومين انسحبت.",
+                pair("وبعد ذلك بيومين", "2019-03-04"),
+            ),
+            (
+                "انفجرت عبوة في 2 آذار، وقبلها بيوم اعتقل مشتبه.",
+                pair("وقبلها بيوم", "2019-03-01"),
+            ),
+            (
+                "وقع الهجوم في 2 آذار، وبعد ثلاثة أيام نفذت حملة.",
+                pair("وبعد ثلاثة أيام", "2019-03-05"),
+            ),
+            (
+                "A drone struck the town on 2 March. The next day, militants attacked.",
+                pair("The next day", "2019-03-03"),
+            ),
+            (
+                "A drone struck the town on 2 March. Two days later, militants attacked.",
+                pair("Two days later", "2019-03-04"),
+            ),
+            (
+                "A drone struck the town on 2 March; later that day a second blast hit.",
+                pair("later that day", "2019-03-02"),
+            ),
+            (
+                "Clashes broke out on 2 March, a day after the convoy was hit; the previous day, talks failed.",
+                pair("the previous day", "2019-03-01"),
+            ),
+        ];
+        for (text, want) in cases {
+            let got = got(text);
+            assert!(got.contains(want), "{text}: {got:?}");
+        }
+        // The chain goes on from the day just read.
+        let chain = got("Raids began on 2 March. The next day more came. The next day it ended.");
+        assert_eq!(chain.last().unwrap().1, "2019-03-04", "{chain:?}");
+        // With no day before it, the phrase gives no date, and its اليوم is
+        // not the publication day.
+        assert!(got("وفي اليوم ذاته قتل مدنيان.").is_empty());
+        assert!(got("The next day, militants attacked.").is_empty());
+        // One event dated from another is the events stage's to read.
+        let relating = got("وقع الهجوم في 2 آذار، بعد يومين من اشتباك في القرية.");
+        assert_eq!(relating.len(), 1, "{relating:?}");
+        // These still count from publication.
+        assert_eq!(
+            got("قتل مدني قبل يومين."),
+            vec![pair("قبل يومين", "2019-10-03")]
+        );
+        let before_yesterday = got("on 2 March, the day before yesterday");
+        assert_eq!(before_yesterday.last().unwrap().1, "2019-10-03");
+    }
+
+    #[test]
+    fn a_year_written_after_the_month() {
+        let pub_date = Some(ymd(2021, 5, 2));
+        let dates = |text: &str| -> Vec<String> {
+            found(text, pub_date).into_iter().map(|d| d.1).collect()
+        };
+        assert_eq!(dates("في الثاني من آذار عام 2017"), ["2017-03-02"]);
+        assert_eq!(dates("في 5 حزيران من عام 2016"), ["2016-06-05"]);
+        assert_eq!(dates("في حزيران من العام 2014"), ["2014-06-01"]);
+        assert_eq!(dates("in March of 2017"), ["2017-03-01"]);
     }
 
     #[test]
@@ -1320,6 +1569,7 @@ mod tests {
             ("last March", "last March", "2021-03-01", Month),
             ("in 2014 the", "in 2014", "2014-01-01", Year),
             ("yesterday", "yesterday", "2021-05-01", Day),
+            ("this morning", "this morning", "2021-05-02", Day),
             ("today", "today", "2021-05-02", Day),
             (
                 "the day before yesterday",

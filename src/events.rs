@@ -1317,7 +1317,11 @@ pub(crate) fn extract_events_folded(
         let earlier = if named_here {
             None
         } else if let Some(i) = kept.iter().position(|f| {
-            f.event_type == e.event_type && f.sub_event_type == e.sub_event_type && f.date == e.date
+            // (Not one of the places the same sentence borrowed for it.)
+            f.event_type == e.event_type
+                && f.sub_event_type == e.sub_event_type
+                && f.date == e.date
+                && f.trigger_start != e.trigger_start
         }) {
             Some(i)
         } else if referential(chars, e.trigger_start) {
@@ -1373,6 +1377,25 @@ fn days_after(before: &str) -> Option<u64> {
     }
     None
 }
+
+/// Nouns (folded) by which a sentence names back the targets of the one
+/// before it ([`Doc::places_told_next`]).
+const BACK_NOUNS: [&str; 14] = [
+    "facilities",
+    "targets",
+    "sites",
+    "locations",
+    "strikes",
+    "الاهداف",
+    "المواقع",
+    "المنشات",
+    "الغارات",
+    "الضربات",
+    "اهدافها",
+    "مواقعها",
+    "الغاره",
+    "الضربه",
+];
 
 /// Words (folded) opening a clause that tells when the one before happened.
 const WHEN_WORDS: [&str; 5] = ["when", "عندما", "حين", "حينما", "لما"];
@@ -1717,6 +1740,22 @@ impl Doc<'_> {
                 listed.push(Located { mention: m, ..*l });
             }
         }
+        // Places the next sentence tells for this one's strikes: one event
+        // at each, as for a list.
+        if sentence
+            .places
+            .first()
+            .is_some_and(|&m| self.mentions[m].start >= e)
+        {
+            for l in &located {
+                listed.extend(
+                    sentence
+                        .places
+                        .iter()
+                        .map(|&m| Located { mention: m, ..*l }),
+                );
+            }
+        }
         for l in listed {
             if !located
                 .iter()
@@ -1981,9 +2020,36 @@ impl Doc<'_> {
                 .rev()
                 .find(|&m| self.mentions[m].end <= pe && self.may_locate(m))
         });
-        previous
-            .or_else(|| self.focus(on_ground))
-            .into_iter()
+        if let Some(p) = previous {
+            return vec![p];
+        }
+        let following = self.places_told_next(si);
+        if !following.is_empty() {
+            return following;
+        }
+        self.focus(on_ground).into_iter().collect()
+    }
+
+    /// The places of the sentence after `si` when it tells where the
+    /// things of this one were, with no event of its own: "US forces struck
+    /// 85 targets at seven facilities. CENTCOM said four of the facilities
+    /// were near al-Mayadin and Albu Kamal…". Only in the same paragraph,
+    /// and only when it names them back ([`BACK_NOUNS`]); whole countries
+    /// and provinces are left out (they frame the places).
+    fn places_told_next(&self, si: usize) -> Vec<usize> {
+        let Some(&(ns, ne)) = self.sentences.get(si + 1) else {
+            return Vec::new();
+        };
+        let (_, e) = self.sentences[si];
+        if self.chars[e..ns].contains(&'\n')
+            || self.trigger_in(ns, ne)
+            || !words(self.folded(ns, ne)).any(|w| BACK_NOUNS.contains(&w))
+        {
+            return Vec::new();
+        }
+        self.mentions_from(ns, ne)
+            .filter(|&m| self.mentions[m].end <= ne && self.may_locate(m))
+            .filter(|&m| self.mentions[m].kind.geo_precision() < 3)
             .collect()
     }
 
@@ -3879,6 +3945,28 @@ mod tests {
         assert!(referential(&"وبالقصف".chars().collect::<Vec<_>>(), 0));
         assert!(!referential(&"an attack".chars().collect::<Vec<_>>(), 3));
         assert!(!referential(&"قصف".chars().collect::<Vec<_>>(), 0));
+    }
+
+    #[test]
+    fn places_the_next_sentence_names_back_are_the_strikes_places() {
+        let places = [
+            ("Syria", Kind::Country),
+            ("al-Mayadin", Kind::City),
+            ("Albu Kamal", Kind::City),
+            ("Iraq", Kind::Country),
+            ("al-Qaim", Kind::City),
+        ];
+        let text = "US forces conducted airstrikes on February 2 against 85 targets at \
+                    seven facilities. CENTCOM said four of the facilities were in Syria, \
+                    near al-Mayadin and Albu Kamal, and three were in Iraq, near al-Qaim.";
+        let mut got = event_places(text, &places);
+        got.sort();
+        assert_eq!(got, ["Albu Kamal", "al-Mayadin", "al-Qaim"]);
+        // Without a word naming the targets back, the next sentence is not
+        // about them: the strikes stay at the article's focus.
+        let text = "US forces conducted airstrikes on February 2. Officials met in Syria, \
+                    near al-Mayadin and Albu Kamal, and in Iraq, near al-Qaim.";
+        assert_eq!(event_places(text, &places).len(), 1);
     }
 
     #[test]

@@ -886,6 +886,9 @@ const REFERENCE_WORDS: &str = "قرب بالقرب من قريب قريبه مح
     near nearby outskirts of north south east west northeast northwest southeast southwest km kilometres kilometers miles from about some the town city village \
     district subdistrict province governorate camp area outside";
 
+/// "التابعة لناحية X": X is the unit the place before belongs to (folded).
+const PART_OF: [&str; 4] = ["التابعه", "التابع", "التابعتين", "التابعين"];
+
 /// Words before an actor that make it the target of an attack, folded.
 const TARGET_WORDS: [&str; 8] = [
     "علي",
@@ -1702,6 +1705,12 @@ impl Doc<'_> {
         if hits.is_empty() {
             return Vec::new();
         }
+        // "عملية إنزال جوي … أسفرت عن اعتقال قيادي": an airborne raid that
+        // ends in arrests is the arrests (fighting would be told: a clash
+        // word of its own).
+        if hits.iter().any(|h| self.row(h).sub_event_type == "Arrests") {
+            hits.retain(|h| !self.folded(h.start, h.end).contains("انزال"));
+        }
         self.captures_by_fighting(&mut hits, s, e);
         let top = hits
             .iter()
@@ -2328,7 +2337,7 @@ impl Doc<'_> {
     /// kind words between.
     fn reference(&self, m: usize) -> bool {
         let me = &self.mentions[m];
-        if !(me.near || me.countryside) || m == 0 {
+        if m == 0 {
             return false;
         }
         let prev = &self.mentions[m - 1];
@@ -2342,6 +2351,21 @@ impl Doc<'_> {
             .split(|c: char| !is_word_char(c))
             .filter(|w| !w.is_empty())
             .collect();
+        // "قرية الدشيشة التابعة لناحية الشدادي": the unit a place belongs to.
+        if let [first, kinds @ ..] = words.as_slice() {
+            if PART_OF.contains(first)
+                && kinds.len() <= 2
+                && kinds.iter().all(|w| {
+                    let w = w.strip_prefix('ل').unwrap_or(w);
+                    REFERENCE_WORDS.split(' ').any(|r| r == w)
+                })
+            {
+                return true;
+            }
+        }
+        if !(me.near || me.countryside) {
+            return false;
+        }
         !words.is_empty()
             && words.len() <= 7
             && words.iter().all(|w| {
@@ -3967,6 +3991,38 @@ mod tests {
         let text = "US forces conducted airstrikes on February 2. Officials met in Syria, \
                     near al-Mayadin and Albu Kamal, and in Iraq, near al-Qaim.";
         assert_eq!(event_places(text, &places).len(), 1);
+    }
+
+    #[test]
+    fn a_raid_ending_in_arrests_is_arrests_at_the_village_not_its_unit() {
+        let places = [
+            ("الدشيشة", Kind::Village),
+            ("الشدادي", Kind::Town),
+            ("الحسكة", Kind::City),
+        ];
+        let text = "نفذت قسد بمساندة مروحيات التحالف، فجر أمس، عملية إنزال جوي في قرية \
+                    الدشيشة التابعة لناحية الشدادي جنوب الحسكة، أسفرت عن اعتقال قيادي في \
+                    التنظيم، دون وقوع اشتباكات.";
+        let mut mentions: Vec<Mention> = places
+            .iter()
+            .enumerate()
+            .map(|(i, (s, k))| mention(text, s, i as u32, *k))
+            .collect();
+        // "جنوب الحسكة", as the resolver marks it.
+        mentions[2].near = true;
+        let article = Article {
+            text: text.into(),
+            date: Some(ymd(2023, 7, 17)),
+            ..Default::default()
+        };
+        let got: Vec<(String, String)> = extract_events(&article, &mentions, lex())
+            .into_iter()
+            .map(|e| (e.sub_event_type, mentions[e.mention].surface.clone()))
+            .collect();
+        assert_eq!(got, [("Arrests".to_string(), "الدشيشة".to_string())]);
+        // A raid with no arrest is still a raid.
+        let text = "نفذت قوات التحالف عملية إنزال جوي في قرية الدشيشة بريف الشدادي جنوب الحسكة.";
+        assert_eq!(sub_types(text, &places, ymd(2023, 7, 17)), ["Armed clash"]);
     }
 
     #[test]

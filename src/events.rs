@@ -2589,6 +2589,11 @@ impl Doc<'_> {
     /// True when trigger `h` is told as one more of its kind: "غارة أخرى",
     /// "هجوم ثان", "another strike", "a second attack".
     fn another(&self, h: &Hit) -> bool {
+        // "اتسعت … لتشمل بلدات…": the fighting spreads to more places.
+        let own = self.folded(h.start, h.end);
+        if own.starts_with("اتسع") || own.starts_with("امتد") {
+            return true;
+        }
         let after = words(self.folded(h.end, (h.end + 12).min(self.chars.len()))).next();
         let before = words(self.folded(h.start.saturating_sub(12), h.start)).next_back();
         matches!(after, Some("اخري" | "اخر" | "ثانيه" | "ثان" | "ثاني"))
@@ -4026,6 +4031,29 @@ mod tests {
     }
 
     #[test]
+    fn fighting_that_spreads_is_a_clash_at_each_new_place_on_its_day() {
+        let places = [
+            ("البصيرة", Kind::Town),
+            ("الشحيل", Kind::Town),
+            ("ذيبان", Kind::Town),
+        ];
+        let text = "وأمس الأحد، اندلعت اشتباكات بين مسلحين وعناصر قسد في بلدة البصيرة، \
+                    سرعان ما اتسعت يوم الثلاثاء لتشمل بلدات الشحيل وذيبان.";
+        let got: Vec<(String, String)> = events(text, &places, Some(ymd(2023, 8, 31)))
+            .into_iter()
+            .map(|e| (places[e.mention].0.to_string(), e.date.unwrap().to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("البصيرة".to_string(), "2023-08-27".to_string()),
+                ("الشحيل".to_string(), "2023-08-29".to_string()),
+                ("ذيبان".to_string(), "2023-08-29".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn n_days_after_counts_back_and_days_after_is_background() {
         let b = [("البوكمال", Kind::City), ("الميادين", Kind::City)];
         let pub_date = Some(ymd(2019, 12, 30));
@@ -4605,6 +4633,14 @@ mod tests {
             "al-Qahtaniya",
         );
         none("انطلقت عملية تفتيش في القائم بمشاركة طيران الجيش", "القائم");
+        none(
+            "وتقع البلدة ضمن مناطق سيطرتها في ريف دير الزور",
+            "دير الزور",
+        );
+        none(
+            "وعقد مسؤولون اجتماعاً مع وجهاء في القائم، دعوا خلاله إلى \"التهدئة ووقف العنف\"",
+            "القائم",
+        );
         none(
             "مخيم روج القريب من المالكية يضم عائلات يرفض معظم بلدانها استعادتها",
             "المالكية",

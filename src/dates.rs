@@ -61,18 +61,22 @@ fn scan_dates(
         toks: &toks,
         published,
     };
-    let mut out = Vec::new();
+    let mut out: Vec<DateMention> = Vec::new();
+    // The date a later "the same day" counts from: the last one told, but
+    // not a "since Sunday" (the start of a span, not the day of the story).
+    let mut anchor: Option<usize> = None;
     let mut cursor = CharCursor::new(text);
     let mut i = 0;
     while i < toks.len() {
+        let before = anchor.map(|a| &out[a]);
         // A day or the month of the date before ("17 من الشهر نفسه", "the
         // next day"), else an expression of its own; most words start none,
         // and a set look-up skips them.
         let from_before = || {
-            day_of_before(&toks, i, out.last())
+            day_of_before(&toks, i, before)
                 .map(|(next, date)| (next, date.map(|d| (d, DatePrecision::Day))))
         };
-        let found = match same_month(&toks, i, out.last()) {
+        let found = match same_month(&toks, i, before) {
             Some((next, date, precision)) => Some((next, Some((date, precision)))),
             None if !starts_nothing_unless_listed => from_before().or_else(|| scan.at(i)),
             None => match could_start(&toks, i) {
@@ -95,6 +99,10 @@ fn scan_dates(
                     } else {
                         end
                     };
+                    let since = |k: usize| matches!(toks[k].text, "since" | "منذ" | "ومنذ");
+                    if !(since(i) || i > 0 && since(i - 1)) {
+                        anchor = Some(out.len());
+                    }
                     out.push(DateMention {
                         start,
                         end,
@@ -1337,6 +1345,10 @@ mod tests {
             let got = got(text);
             assert!(got.contains(want), "{text}: {got:?}");
         }
+        // "since Sunday" starts a span: the same day is the one before it.
+        let span =
+            got("On Tuesday, jets struck X, part of strikes since Sunday. On the same day, Y.");
+        assert_eq!(span.last().unwrap().1, "2019-10-01", "{span:?}");
         // The chain goes on from the day just read.
         let chain = got("Raids began on 2 March. The next day more came. The next day it ended.");
         assert_eq!(chain.last().unwrap().1, "2019-03-04", "{chain:?}");

@@ -366,6 +366,11 @@ enum Scope {
     /// where anything happened: "in retaliation for attacks on Ain al-Asad",
     /// "احتجاجاً على القصف في …".
     Object,
+    /// As `Clause`, for a run of events told together ("سلسلة غارات", "a
+    /// series of attacks"): a tally, unless the sentence gives its day and
+    /// tells no event before it ("شن طيران التحالف، اليوم، سلسلة غارات على
+    /// راوة" is the day's strikes).
+    Tally,
     /// The places a few words later are where something came from, not
     /// where it happened ("launched from the direction of T2", "قادمة من
     /// الباغوز"); the triggers there still count.
@@ -511,6 +516,7 @@ fn parse_scope(file: &str, line: usize, s: &str) -> Result<Scope, LexiconError> 
     match s {
         "sentence" => Ok(Scope::Sentence),
         "clause" => Ok(Scope::Clause),
+        "tally" => Ok(Scope::Tally),
         "object" => Ok(Scope::Object),
         "origin" => Ok(Scope::Origin),
         "home" => Ok(Scope::Home),
@@ -519,7 +525,7 @@ fn parse_scope(file: &str, line: usize, s: &str) -> Result<Scope, LexiconError> 
             line,
             4,
             format!(
-                "negation scope {s:?} must be 'sentence', 'clause', 'object', 'origin' or 'home'"
+                "negation scope {s:?} must be 'sentence', 'clause', 'tally', 'object', 'origin' or 'home'"
             ),
         )),
     }
@@ -885,6 +891,23 @@ const BETWEEN_KIND_WORDS: [&str; 14] = [
 const REFERENCE_WORDS: &str = "قرب بالقرب من قريب قريبه محيط بمحيط اطراف باطراف ضواحي شمال جنوب شرق غرب شمالي جنوبي شرقي غربي ريف بريف كم كيلومتر مدينه بلده قريه ناحيه قضاء مخيم نحو \
     near nearby outskirts of north south east west northeast northwest southeast southwest km kilometres kilometers miles from about some the town city village \
     district subdistrict province governorate camp area outside";
+
+/// Arabic kind words (folded) that may stand after و between the names of
+/// a list ("ناحية الكرابلة ومدينة حصيبة").
+const ARABIC_KIND_WORDS: [&str; 12] = [
+    "مدينه",
+    "بلده",
+    "قريه",
+    "ناحيه",
+    "قضاء",
+    "مخيم",
+    "حي",
+    "بلدات",
+    "قري",
+    "بلدتي",
+    "قريتي",
+    "منطقه",
+];
 
 /// "التابعة لناحية X": X is the unit the place before belongs to (folded).
 const PART_OF: [&str; 4] = ["التابعه", "التابع", "التابعتين", "التابعين"];
@@ -1889,10 +1912,28 @@ impl Doc<'_> {
             .iter()
             .find_map(|k| g.strip_prefix(k))
             .map_or(g, str::trim);
-        conj || matches!(
-            g,
-            "," | "،" | "و" | "and" | ", and" | "، و" | "،و" | "or" | ", or" | "أو" | "او" | "/"
-        ) || (second_object_gap(&gap) && !self.trigger_in(a.end, b.start))
+        // "ناحية الكرابلة ومدينة حصيبة": an Arabic kind word after و.
+        let folded = self.folded(a.end, b.start).trim();
+        let folded = folded.strip_prefix('،').unwrap_or(folded).trim_start();
+        let kind_after_and = folded
+            .strip_prefix('و')
+            .is_some_and(|k| ARABIC_KIND_WORDS.contains(&k));
+        conj || kind_after_and
+            || matches!(
+                g,
+                "," | "،"
+                    | "و"
+                    | "and"
+                    | ", and"
+                    | "، و"
+                    | "،و"
+                    | "or"
+                    | ", or"
+                    | "أو"
+                    | "او"
+                    | "/"
+            )
+            || (second_object_gap(&gap) && !self.trigger_in(a.end, b.start))
             || addition_gap(self.folded(a.end, b.start))
             || self.dated_list_gap(a.end, b.start)
     }
@@ -2428,6 +2469,16 @@ impl Doc<'_> {
     /// True when a negation cue governs the trigger: a sentence-scoped cue
     /// anywhere before it, or a clause-scoped one a few words before it with
     /// no clause break between.
+    /// True when the sentence starting at `s` writes a date to the day.
+    fn day_told(&self, s: usize) -> bool {
+        let (s, e) = self.sentence_at(s);
+        let first = self.dates.partition_point(|d| d.start < s);
+        self.dates[first..]
+            .iter()
+            .take_while(|d| d.start < e)
+            .any(|d| d.precision == DatePrecision::Day)
+    }
+
     fn negated(&self, h: &Hit, sentence_start: usize) -> bool {
         // Negations are in text order and do not overlap: the first
         // sentence-scoped one in the sentence is the one to look at.
@@ -2446,8 +2497,15 @@ impl Doc<'_> {
             if n.start < sentence_start {
                 break;
             }
-            if !matches!(self.lex.scopes[n.phrase], Scope::Clause | Scope::Object) {
-                continue;
+            match self.lex.scopes[n.phrase] {
+                Scope::Clause | Scope::Object => {}
+                // Lifted for the sentence's own run of the day, not for
+                // one more told after an event ("… on Thursday, the latest
+                // in a string of attacks").
+                Scope::Tally
+                    if !self.day_told(sentence_start)
+                        || self.trigger_in(sentence_start, n.start) => {}
+                _ => continue,
             }
             // "تنديداً بالهجمات": a cue that ends in the trigger's word.
             if n.end > h.start {
@@ -2918,7 +2976,12 @@ impl Doc<'_> {
             let w = w.trim_start_matches(['و', 'ف', 'ب', 'ل']);
             w == "طرد" || EXPEL_WORDS.iter().any(|x| w.starts_with(x))
         });
-        let hit = if before.is_none() && expel {
+        // "أعلن الجيش السوري في بيان، اليوم، سيطرته على…": control with a
+        // pronoun is the subject's, however far back.
+        let own = words(self.folded(h.start, h.end)).next().is_some_and(|w| {
+            w.starts_with("سيطر") && (w.ends_with("ته") || w.ends_with("تها") || w.ends_with("تهم"))
+        });
+        let hit = if before.is_none() && (expel || own) {
             // "YPG fighters, backed by US air strikes, drove IS out": the
             // subject may stand further back in the sentence.
             self.actors
@@ -4049,6 +4112,46 @@ mod tests {
                 ("البصيرة".to_string(), "2023-08-27".to_string()),
                 ("الشحيل".to_string(), "2023-08-29".to_string()),
                 ("ذيبان".to_string(), "2023-08-29".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dated_run_of_strikes_is_the_days_strike_and_liberations_name_their_taker() {
+        let d = ymd(2017, 11, 3);
+        let rawa = [("راوة", Kind::Town)];
+        // The day's run of strikes (and the car bombs it destroyed) is one
+        // air strike; undated, a run is a tally.
+        let text = "شن طيران التحالف، اليوم، سلسلة غارات على مواقع للتنظيم في راوة، \
+                    أسفرت عن تدمير مقرين وعجلتين مفخختين.";
+        assert_eq!(sub_types(text, &rawa, d), ["Air/drone strike"]);
+        let text = "شن طيران التحالف سلسلة غارات على مواقع للتنظيم في راوة.";
+        assert!(sub_types(text, &rawa, d).is_empty());
+        // One more told after an event is still a tally.
+        let tanf = [("al-Tanf", Kind::Town)];
+        let text = "Two drones targeted al-Tanf on Thursday, the latest in a string of attacks.";
+        assert_eq!(sub_types(text, &tanf, d), ["Air/drone strike"]);
+        // "سيطرته": the control is the subject's, commas away.
+        let text = "أعلن الجيش السوري في بيان، اليوم، سيطرته الكاملة على مدينة دير الزور بعد \
+                    طرد آخر عناصر التنظيم من أحيائها الشرقية.";
+        assert_eq!(
+            sub_types(text, &[("دير الزور", Kind::City)], d),
+            ["Government regains territory"]
+        );
+        // "القوات المشتركة" are Iraq's; "ومدينة" goes on with the list.
+        let text = "استعادت القوات المشتركة ناحية الكرابلة ومدينة حصيبة الحدودية.";
+        let places = [("الكرابلة", Kind::Town), ("حصيبة", Kind::Town)];
+        assert_eq!(
+            summary(text, &places),
+            [
+                (
+                    "Government regains territory".to_string(),
+                    "الكرابلة".to_string()
+                ),
+                (
+                    "Government regains territory".to_string(),
+                    "حصيبة".to_string()
+                ),
             ]
         );
     }

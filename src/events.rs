@@ -306,16 +306,24 @@ fn find_tail(text: &str, from: usize, tail: &str, prefix: bool) -> Option<usize>
     for _ in 0..TAIL_WORDS {
         let s = i + text[i..].find(|c: char| is_word_char(c))?;
         let word = &text[s..word_end(text, s)];
-        let ok = ["", "و", "ب", "ل", "ال", "وال", "بال"]
+        const CLITICS: [&str; 7] = ["", "و", "ب", "ل", "ال", "وال", "بال"];
+        let ok = CLITICS
             .iter()
             .filter_map(|c| word.strip_prefix(c))
             .any(|w| w == tail || (prefix && w.starts_with(tail)));
-        if ok || (text[s..].starts_with(tail) && (prefix || at_word_end(text, s + tail.len()))) {
-            return Some(if tail.contains(' ') {
-                s + tail.len()
-            } else {
-                s + word.len()
-            });
+        if ok && !tail.contains(' ') {
+            return Some(s + word.len());
+        }
+        // A tail of several words, maybe behind a clitic ("… بوقف إطلاق النار").
+        let several = CLITICS.iter().find_map(|c| {
+            let at = s + c.len();
+            (text[s..].starts_with(c)
+                && text[at..].starts_with(tail)
+                && (prefix || at_word_end(text, at + tail.len())))
+            .then_some(at + tail.len())
+        });
+        if let Some(end) = several {
+            return Some(end);
         }
         i = s + word.len();
     }
@@ -4484,6 +4492,11 @@ mod tests {
             ("A ceasefire was announced in Bukamal", &e, "Agreement"),
             (
                 "اتفاق لوقف إطلاق النار يقضي بتسليم البوكمال",
+                &b,
+                "Agreement",
+            ),
+            (
+                "توصل الطرفان إلى اتفاق برعاية روسية يقضي بوقف إطلاق النار في البوكمال",
                 &b,
                 "Agreement",
             ),

@@ -211,6 +211,11 @@ const ROWS: &[(&str, &str, &[Want], &[&str])] = &[
 /// put elsewhere, in short sentences as the press writes them.
 const BY_ID: &[(&str, &str, &str)] = &[
     (
+        "a second strike hit a depot near the village of al-Hari, east of Albu Kamal",
+        "al-Hari",
+        "sy-c5162",
+    ),
+    (
         "Fighters entered the eastern city of Deir el-Zour on Wednesday.",
         "Deir el-Zour",
         "sy-c5086",

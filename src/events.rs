@@ -4750,6 +4750,28 @@ mod tests {
         );
         none("انطلقت عملية تفتيش في القائم بمشاركة طيران الجيش", "القائم");
         none(
+            "دعا عضو في مجلس محافظة الأنبار الحكومة إلى دعم قوات الحدود بالطائرات المسيرة في القائم",
+            "القائم",
+        );
+        none(
+            "A lawmaker called on Baghdad to send reinforcements to Rutba",
+            "Rutba",
+        );
+        none(
+            "A UN official urged countries to speed up the repatriation of their nationals from al-Hol",
+            "al-Hol",
+        );
+        none(
+            "The ministry summoned the Turkish envoy in Baghdad to protest repeated violations",
+            "Baghdad",
+        );
+        let protest = events(
+            "تظاهر العشرات في القائم مطالبين بإعادة فتح المنفذ",
+            &[("القائم", Kind::City)],
+            Some(d),
+        );
+        assert_eq!(protest.len(), 1, "{protest:?}");
+        none(
             "وتقع البلدة ضمن مناطق سيطرتها في ريف دير الزور",
             "دير الزور",
         );

@@ -4310,6 +4310,18 @@ mod tests {
                 "Attack",
             ),
             (
+                "أطلق مسلحون النار على عضو في المجلس المحلي لمدينة البوكمال، ما أدى إلى مقتله",
+                &b,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "Gunmen opened fire on a Red Crescent medic in Bukamal",
+                &e,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
                 "Gunmen opened fire on an SDF checkpoint in Bukamal, wounding a civilian",
                 &e,
                 "Battles",

@@ -157,6 +157,9 @@ struct PhraseSet {
     phrases: Vec<Phrase>,
     /// Whether the definite article may stand before a phrase without one.
     article_ok: bool,
+    /// Phrases that win every overlap (NOT_EVENT triggers), by index; may
+    /// be shorter than `phrases` (the rest do not).
+    wins: Vec<bool>,
 }
 
 /// The three phrase sets (triggers, negations, actors) and one automaton
@@ -216,8 +219,8 @@ impl PhraseScan {
                 }
             }
         });
-        for hits in &mut out {
-            longest_first(hits);
+        for (hits, set) in out.iter_mut().zip(&self.sets) {
+            longest_first(hits, &set.wins);
         }
         out
     }
@@ -331,9 +334,19 @@ fn find_tail(text: &str, from: usize, tail: &str, prefix: bool) -> Option<usize>
 }
 
 /// Keeps the longest of overlapping hits (ties: the earliest phrase), in
-/// text order, so `قصف جوي` wins over the `قصف` inside it.
-fn longest_first(hits: &mut Vec<Hit>) {
-    hits.sort_by_key(|h| (std::cmp::Reverse(h.fend - h.fstart), h.fstart, h.phrase));
+/// text order, so `قصف جوي` wins over the `قصف` inside it. A phrase that
+/// `wins` goes first whatever its length: a NOT_EVENT "the strike came"
+/// over "strike … hit" in "the strike came a day after another drone hit…".
+fn longest_first(hits: &mut Vec<Hit>, wins: &[bool]) {
+    let first = |h: &Hit| !wins.get(h.phrase).copied().unwrap_or(false);
+    hits.sort_by_key(|h| {
+        (
+            first(h),
+            std::cmp::Reverse(h.fend - h.fstart),
+            h.fstart,
+            h.phrase,
+        )
+    });
     // Kept hits never overlap one another, so of those starting before `h`
     // ends only the last can overlap it: a look-up, not a scan of them all.
     let mut kept: BTreeMap<usize, Hit> = BTreeMap::new();
@@ -565,14 +578,17 @@ impl EventLexicon {
         let triggers = PhraseSet {
             phrases: t.phrases,
             article_ok: true,
+            wins: t.rows.iter().map(|r| r.event_type == NOT_EVENT).collect(),
         };
         let negations = PhraseSet {
             phrases: t.neg_phrases,
             article_ok: false,
+            wins: Vec::new(),
         };
         let actors = PhraseSet {
             phrases: actor_phrases,
             article_ok: false,
+            wins: Vec::new(),
         };
         let capture_row = t
             .rows
@@ -1412,6 +1428,27 @@ fn days_after(before: &str) -> Option<u64> {
     None
 }
 
+/// How far back (chars) "the camp" looks for its camp.
+const NAMED_BACK_CHARS: usize = 1500;
+
+/// Kind words with the article (folded) that name a place told before
+/// ([`Doc::named_back`]): the word, the kinds it names, and the word a
+/// name is written with ("Makhmour refugee camp", "مخيم الهول").
+const BACK_KINDS: [(&str, &[Kind], &str); 12] = [
+    ("camp", &[Kind::Camp], "camp"),
+    ("المخيم", &[Kind::Camp], "مخيم"),
+    ("town", &[Kind::Town], "town"),
+    ("البلده", &[Kind::Town], "بلده"),
+    ("city", &[Kind::City], "city"),
+    ("المدينه", &[Kind::City], "مدينه"),
+    ("village", &[Kind::Village], "village"),
+    ("القريه", &[Kind::Village], "قريه"),
+    ("crossing", &[Kind::Crossing], "crossing"),
+    ("المعبر", &[Kind::Crossing], "معبر"),
+    ("base", &[Kind::Base], "base"),
+    ("القاعده", &[Kind::Base], "قاعده"),
+];
+
 /// Nouns (folded) by which a sentence names back the targets of the one
 /// before it ([`Doc::places_told_next`]).
 const BACK_NOUNS: [&str; 14] = [
@@ -2069,6 +2106,9 @@ impl Doc<'_> {
         if !inside.is_empty() {
             return inside;
         }
+        if let Some(m) = self.named_back(s, e) {
+            return vec![m];
+        }
         let previous = si.checked_sub(1).and_then(|p| {
             let (ps, pe) = self.sentences[p];
             if self.chars[pe..s].contains(&'\n') {
@@ -2086,6 +2126,48 @@ impl Doc<'_> {
             return following;
         }
         self.focus(on_ground).into_iter().collect()
+    }
+
+    /// "rallied at the camp entrance", "داخل المخيم": a sentence that names
+    /// no place but a kind of place with the article is at the last place of
+    /// that kind told before it (within [`NAMED_BACK_CHARS`]), or the last
+    /// one written with that kind word ("the Makhmour refugee camp").
+    fn named_back(&self, s: usize, e: usize) -> Option<usize> {
+        let text = self.folded(s, e);
+        let (kinds, word) = words(text).zip(words(text).skip(1)).find_map(|(a, b)| {
+            // "the camp" (also "the camp's"), "المخيم", "بالمخيم", "للمخيم".
+            let (w, english) = if a == "the" {
+                (b.strip_suffix("'s").unwrap_or(b), true)
+            } else {
+                (a.trim_start_matches(['و', 'ف', 'ب']), false)
+            };
+            BACK_KINDS.iter().find_map(|(k, kinds, word)| {
+                let same = if english {
+                    w == *k
+                } else {
+                    k.starts_with("ال") && (w == *k || w.strip_prefix("لل") == k.strip_prefix("ال"))
+                };
+                same.then_some((*kinds, *word))
+            })
+        })?;
+        let from = s.saturating_sub(NAMED_BACK_CHARS);
+        self.mentions_from(from, s).rev().find(|&m| {
+            let me = &self.mentions[m];
+            if me.end > s || !self.may_locate(m) {
+                return false;
+            }
+            // The kind word next to the name, with no stop between:
+            // "the Makhmour refugee camp", "مخيم الهول".
+            let stop = |c: char| matches!(c, '.' | ',' | '،' | ';' | '؛' | ':' | '\n');
+            let after = self.folded(me.end, (me.end + 20).min(s));
+            let after = after.split(stop).next().unwrap_or("");
+            let before = self.folded(me.start.saturating_sub(12), me.start);
+            let before = before.rsplit(stop).next().unwrap_or("");
+            let kind_word = |w: &str| strip_wa(w).trim_start_matches("ال") == word;
+            kinds.contains(&me.kind)
+                || words(after).take(2).any(kind_word)
+                || words(before).next_back().is_some_and(kind_word)
+        })
     }
 
     /// The places of the sentence after `si` when it tells where the
@@ -2344,8 +2426,11 @@ impl Doc<'_> {
                         || rest[k - 1] == ' '
                         || rest.get(k + 1).is_some_and(|n| *n == ' ');
                     let between: String = rest[..k].iter().collect();
+                    // "شنكال:", "BAGHDAD, Iraq:"; a colon after more words
+                    // ends a sentence ("Al-Tanf has been attacked before:").
+                    let most = if c == ':' { 2 } else { 6 };
                     if spaced {
-                        return between.split_whitespace().count() <= 6;
+                        return between.split_whitespace().count() <= most;
                     }
                 }
                 _ => {}
@@ -4162,6 +4247,45 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn the_camp_is_the_camp_told_before_and_framings_win_over_long_triggers() {
+        let places = [
+            ("Sinjar", Kind::City),
+            ("Makhmour", Kind::Town),
+            ("Erbil", Kind::City),
+        ];
+        let text = "A Turkish drone strike on Wednesday hit a house in Sinjar. The strike came \
+                    a day after another drone hit a vehicle on the edge of the Makhmour refugee \
+                    camp, about 60 km southwest of Erbil.\n\nOn Tuesday evening, hundreds of camp \
+                    residents rallied at the camp entrance.";
+        let got: Vec<(String, String, String)> = events(text, &places, Some(ymd(2022, 6, 16)))
+            .into_iter()
+            .map(|e| {
+                (
+                    e.sub_event_type,
+                    places[e.mention].0.to_string(),
+                    e.date.unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want = |sub: &str, place: &str, date: &str| {
+            (sub.to_string(), place.to_string(), date.to_string())
+        };
+        assert_eq!(
+            got,
+            [
+                want("Air/drone strike", "Sinjar", "2022-06-15"),
+                // "The strike came" frames it; "a day after" dates it.
+                want("Air/drone strike", "Makhmour", "2022-06-14"),
+                // "the camp": the one told before, not Erbil next to it.
+                want("Peaceful protest", "Makhmour", "2022-06-14"),
+            ]
+        );
+        // A colon after a sentence's words is no dateline.
+        let text = "Al-Tanf has been attacked before: drones struck the base in August 2022.";
+        assert_eq!(event_places(text, &[("Al-Tanf", Kind::Base)]), ["Al-Tanf"]);
     }
 
     #[test]

@@ -4289,6 +4289,25 @@ mod tests {
     }
 
     #[test]
+    fn explosions_heard_elsewhere_are_no_event_there() {
+        let places = [
+            ("al-Hari", Kind::Village),
+            ("Albu Kamal", Kind::City),
+            ("al-Qaim", Kind::City),
+        ];
+        let text = "Minutes later, a second strike hit a depot near the village of al-Hari, \
+                    five km east of Albu Kamal, igniting secondary explosions that were heard \
+                    across the border in Iraq's al-Qaim.";
+        assert_eq!(
+            summary(text, &places),
+            [("Air/drone strike".to_string(), "al-Hari".to_string())]
+        );
+        let text =
+            "Residents in Albu Kamal said they heard several loud explosions after midnight.";
+        assert!(events(text, &places[1..2], Some(ymd(2021, 2, 26))).is_empty());
+    }
+
+    #[test]
     fn n_days_after_counts_back_and_days_after_is_background() {
         let b = [("البوكمال", Kind::City), ("الميادين", Kind::City)];
         let pub_date = Some(ymd(2019, 12, 30));

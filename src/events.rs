@@ -3004,10 +3004,11 @@ impl Doc<'_> {
         {
             return civil(a);
         }
-        for a in self
+        for (k, a) in self
             .actors
             .iter()
             .filter(|a| a.start >= h.end && a.end <= e)
+            .enumerate()
         {
             let gap = words(h.end, a.start);
             if gap > 10 {
@@ -3022,7 +3023,10 @@ impl Doc<'_> {
                 .rev()
                 .take(2)
                 .any(|w| TARGET_WORDS.contains(&w));
-            if aimed || gap > 3 {
+            // The first one after an Arabic verb is its subject, however
+            // it is described ("هاجم مسلحون يعتقد أنهم من خلايا التنظيم
+            // مجموعة من جامعي الكمأة"): the target may follow it.
+            if aimed || (gap > 3 && k > 0) {
                 return false;
             }
         }
@@ -4457,6 +4461,18 @@ mod tests {
                 &b,
                 "Violence against civilians",
                 "Attack",
+            ),
+            (
+                "هاجم مسلحون يعتقد أنهم من خلايا تنظيم الدولة مجموعة من جامعي الكمأة قرب البوكمال",
+                &b,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "هاجم مسلحون رعاة قرب البوكمال واقتادوا ثلاثة منهم إلى جهة مجهولة",
+                &b,
+                "Violence against civilians",
+                "Abduction/forced disappearance",
             ),
             (
                 "Gunmen opened fire on a Red Crescent medic in Bukamal",

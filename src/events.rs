@@ -1428,6 +1428,27 @@ fn days_after(before: &str) -> Option<u64> {
     None
 }
 
+/// Words (folded) of a weapon used, not only named: an explosion, a
+/// shelling, a launch ("انفجار عبوة", "قصف صاروخي", "rockets were fired").
+const FIRED_WORDS: [&str; 16] = [
+    "انفجار",
+    "تفجير",
+    "قصف",
+    "اطلاق",
+    "استهدف",
+    "هجوم",
+    "explo",
+    "blast",
+    "detonat",
+    "shell",
+    "fire",
+    "launch",
+    "attack",
+    "target",
+    "struck",
+    "hit",
+];
+
 /// How far back (chars) "the camp" looks for its camp.
 const NAMED_BACK_CHARS: usize = 1500;
 
@@ -1772,6 +1793,26 @@ impl Doc<'_> {
         }
         if hits.is_empty() {
             return Vec::new();
+        }
+        // "عثرت على مضافة … تحتوي على أعتدة … وأحزمة ناسفة": explosives
+        // named after a find or a seizure are what was found, not a blast
+        // (a word of explosion still tells one).
+        if let Some(found) = hits
+            .iter()
+            .find(|h| self.row(h).sub_event_type == "Disrupted weapons use")
+            .map(|h| h.start)
+        {
+            hits.retain(|h| {
+                let row = self.row(h);
+                h.start < found
+                    || !matches!(
+                        row.sub_event_type.as_str(),
+                        "Remote explosive/landmine/IED" | "Shelling/artillery/missile attack"
+                    )
+                    || FIRED_WORDS
+                        .iter()
+                        .any(|w| self.folded(h.start, h.end).contains(w))
+            });
         }
         // "عملية إنزال جوي … أسفرت عن اعتقال قيادي": an airborne raid that
         // ends in arrests is the arrests (fighting would be told: a clash
@@ -4637,6 +4678,18 @@ mod tests {
         let cases: &[(&str, Places, &str)] = &[
             (
                 "US forces shot down a drone near Bukamal",
+                &e,
+                "Disrupted weapons use",
+            ),
+            (
+                "عثرت قوة من قيادة العمليات، خلال عملية تفتيش قرب البوكمال، على مضافة \
+                 تحتوي على أعتدة وصواريخ، وأحزمة ناسفة معدة للتفجير",
+                &b,
+                "Disrupted weapons use",
+            ),
+            (
+                "Border guards foiled an attempt to smuggle weapons near Bukamal, seizing \
+                 30 rifles and boxes of ammunition",
                 &e,
                 "Disrupted weapons use",
             ),

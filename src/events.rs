@@ -4682,6 +4682,11 @@ mod tests {
                 "Disrupted weapons use",
             ),
             (
+                "US forces near Bukamal engaged and destroyed a drone before it reached the base",
+                &e,
+                "Disrupted weapons use",
+            ),
+            (
                 "عثرت قوة من قيادة العمليات، خلال عملية تفتيش قرب البوكمال، على مضافة \
                  تحتوي على أعتدة وصواريخ، وأحزمة ناسفة معدة للتفجير",
                 &b,

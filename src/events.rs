@@ -2175,6 +2175,10 @@ impl Doc<'_> {
     /// one written with that kind word ("the Makhmour refugee camp").
     fn named_back(&self, s: usize, e: usize) -> Option<usize> {
         let text = self.folded(s, e);
+        // Most sentences hold no kind word at all: a substring test first.
+        if !BACK_KINDS.iter().any(|(_, _, w)| text.contains(w)) {
+            return None;
+        }
         let (kinds, word) = words(text).zip(words(text).skip(1)).find_map(|(a, b)| {
             // "the camp" (also "the camp's"), "المخيم", "بالمخيم", "للمخيم".
             let (w, english) = if a == "the" {
@@ -2222,9 +2226,12 @@ impl Doc<'_> {
             return Vec::new();
         };
         let (_, e) = self.sentences[si];
-        if self.chars[e..ns].contains(&'\n')
-            || self.trigger_in(ns, ne)
-            || !words(self.folded(ns, ne)).any(|w| BACK_NOUNS.contains(&w))
+        if self.chars[e..ns].contains(&'\n') || self.trigger_in(ns, ne) {
+            return Vec::new();
+        }
+        let next = self.folded(ns, ne);
+        if !BACK_NOUNS.iter().any(|n| next.contains(n))
+            || !words(next).any(|w| BACK_NOUNS.contains(&w))
         {
             return Vec::new();
         }
@@ -2516,18 +2523,27 @@ impl Doc<'_> {
             return false;
         }
         let prev = &self.mentions[m - 1];
-        // "على طريق تدمر – دير الزور بالقرب من بلدة السخنة": near the town,
-        // not near the road's end.
-        if prev.end > me.start || rank(prev.kind) >= 4 || self.on_road(m - 1) {
+        if prev.end > me.start {
             return false;
         }
         let gap = self.folded(prev.end, me.start);
+        // Most places are neither near one nor a unit of one: out before
+        // anything costlier.
+        let part_of = gap.contains("التابع");
+        if !(me.near || me.countryside || part_of) {
+            return false;
+        }
+        // "على طريق تدمر – دير الزور بالقرب من بلدة السخنة": near the town,
+        // not near the road's end.
+        if rank(prev.kind) >= 4 || self.on_road(m - 1) {
+            return false;
+        }
         let words: Vec<&str> = gap
             .split(|c: char| !is_word_char(c))
             .filter(|w| !w.is_empty())
             .collect();
         // "قرية الدشيشة التابعة لناحية الشدادي": the unit a place belongs to.
-        if let [first, kinds @ ..] = words.as_slice() {
+        if let (true, [first, kinds @ ..]) = (part_of, words.as_slice()) {
             if PART_OF.contains(first)
                 && kinds.len() <= 2
                 && kinds.iter().all(|w| {

@@ -2458,7 +2458,14 @@ impl Doc<'_> {
             .map_or(0, |i| i + 1);
         let lead = &self.chars[para..ms];
         let caps = |c: &char| c.is_ascii_uppercase() || matches!(c, '/' | ',' | ' ' | '.' | '*');
-        if !lead.iter().all(caps) {
+        // "روداو – شنكال:": an agency of a few words and a dash before it.
+        let agency = || {
+            let lead: String = lead.iter().collect();
+            lead.trim_end()
+                .strip_suffix(['–', '—', '-', '/'])
+                .is_some_and(|a| (1..=3).contains(&a.split_whitespace().count()))
+        };
+        if !lead.iter().all(caps) && !agency() {
             return false;
         }
         // "ERBIL, Iraq, June 10 (Reuters) -", "بغداد/ شفق نيوز-": a dash
@@ -4344,6 +4351,12 @@ mod tests {
                 want("Peaceful protest", "Makhmour", "2022-06-14"),
             ]
         );
+        // An agency's dateline: "روداو – شنكال:".
+        let text = "روداو – شنكال: تجددت الاشتباكات في مركز ناحية سنوني.";
+        assert_eq!(
+            event_places(text, &[("شنكال", Kind::City), ("سنوني", Kind::Subdistrict)]),
+            ["سنوني"]
+        );
         // A colon after a sentence's words is no dateline.
         let text = "Al-Tanf has been attacked before: drones struck the base in August 2022.";
         assert_eq!(event_places(text, &[("Al-Tanf", Kind::Base)]), ["Al-Tanf"]);
@@ -4696,6 +4709,11 @@ mod tests {
                 "US forces shot down a drone near Bukamal",
                 &e,
                 "Disrupted weapons use",
+            ),
+            (
+                "تجددت الاشتباكات في البوكمال، واستخدمت فيها الأسلحة المتوسطة وقذائف الهاون",
+                &b,
+                "Armed clash",
             ),
             (
                 "US forces near Bukamal engaged and destroyed a drone before it reached the base",

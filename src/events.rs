@@ -4351,6 +4351,16 @@ mod tests {
                 want("Peaceful protest", "Makhmour", "2022-06-14"),
             ]
         );
+        // The places a region stretches between only describe it.
+        let text = "شنت الطائرات الحربية غارات على مواقع في منطقة جبل البشري، الممتدة بين \
+                    أرياف دير الزور والرقة وحمص.";
+        let places = [
+            ("جبل البشري", Kind::Mountain),
+            ("دير الزور", Kind::City),
+            ("والرقة", Kind::City),
+            ("وحمص", Kind::City),
+        ];
+        assert_eq!(event_places(text, &places), ["جبل البشري"]);
         // An agency's dateline: "روداو – شنكال:".
         let text = "روداو – شنكال: تجددت الاشتباكات في مركز ناحية سنوني.";
         assert_eq!(

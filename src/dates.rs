@@ -258,7 +258,7 @@ fn day_of_before(
 }
 
 /// A count of days or weeks written as digits (1–60) or a word of [`COUNTS`].
-fn count_word(w: &str) -> Option<i64> {
+pub(crate) fn count_word(w: &str) -> Option<i64> {
     if let Ok(n) = w.parse::<i64>() {
         return (1..=60).contains(&n).then_some(n);
     }
@@ -756,13 +756,7 @@ impl Scan<'_, '_> {
     /// "قبل ثلاثة أيام", "قبل يومين", "منذ 3 أيام", "three days ago",
     /// "a week ago": days back from publication.
     fn try_days_ago(&self, i: usize) -> Option<(usize, Hit)> {
-        let count = |j: usize| -> Option<i64> {
-            let w = self.word(j)?;
-            if let Ok(n) = w.parse::<i64>() {
-                return (1..=60).contains(&n).then_some(n);
-            }
-            COUNTS.iter().find(|(c, _)| *c == w).map(|(_, n)| *n)
-        };
+        let count = |j: usize| count_word(self.word(j)?);
         let unit = |j: usize| unit_days(self.word(j)?);
         let published = self.published?;
         let back = |n: i64| published - Duration::days(n);

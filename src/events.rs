@@ -1399,17 +1399,7 @@ pub(crate) fn extract_events_folded(
 /// trigger; an article or one adjective may stand between).
 fn days_after(before: &str) -> Option<u64> {
     let words: Vec<&str> = before.split_whitespace().rev().take(7).collect();
-    let count = |w: &str| -> Option<u64> {
-        w.parse::<u64>()
-            .ok()
-            .filter(|n| (1..=60).contains(n))
-            .or_else(|| {
-                crate::dates::COUNTS
-                    .iter()
-                    .find(|(c, _)| *c == w)
-                    .map(|(_, n)| *n as u64)
-            })
-    };
+    let count = |w: &str| crate::dates::count_word(w).map(|n| n as u64);
     // Newest word first: [trigger's neighbours…] after/من, unit, count.
     for k in 0..words.len().min(3) {
         let rest = &words[k..];
@@ -2550,13 +2540,13 @@ impl Doc<'_> {
             .filter(|w| !w.is_empty())
             .collect();
         // "قرية الدشيشة التابعة لناحية الشدادي": the unit a place belongs to.
+        let reference_word = |w: &str| REFERENCE_WORDS.split(' ').any(|r| r == w);
         if let (true, [first, kinds @ ..]) = (part_of, words.as_slice()) {
             if PART_OF.contains(first)
                 && kinds.len() <= 2
-                && kinds.iter().all(|w| {
-                    let w = w.strip_prefix('ل').unwrap_or(w);
-                    REFERENCE_WORDS.split(' ').any(|r| r == w)
-                })
+                && kinds
+                    .iter()
+                    .all(|w| reference_word(w.strip_prefix('ل').unwrap_or(w)))
             {
                 return true;
             }
@@ -2566,9 +2556,9 @@ impl Doc<'_> {
         }
         !words.is_empty()
             && words.len() <= 7
-            && words.iter().all(|w| {
-                w.chars().all(|c| c.is_ascii_digit()) || REFERENCE_WORDS.split(' ').any(|r| r == *w)
-            })
+            && words
+                .iter()
+                .all(|w| w.chars().all(|c| c.is_ascii_digit()) || reference_word(w))
     }
 
     /// True when mention `m` names an end of a road ("على طريق تدمر – دير

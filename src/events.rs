@@ -21,7 +21,9 @@
 //! assert_eq!(split_sentences("Hello there. Bye!"), [(0, 12), (13, 17)]);
 //! ```
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDate;
 
@@ -177,7 +179,7 @@ struct PhraseScan {
 impl PhraseScan {
     fn new(sets: [PhraseSet; 3]) -> Result<PhraseScan, LexiconError> {
         let mut strings: Vec<String> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<String, usize> = HashMap::default();
         let mut pats: Vec<Vec<(usize, usize, bool)>> = Vec::new();
         let mut add = |s: String, what: (usize, usize, bool)| {
             let n = *index.entry(s.clone()).or_insert_with(|| {
@@ -480,7 +482,7 @@ struct TriggerRows {
 fn parse_triggers(text: &str) -> Result<TriggerRows, LexiconError> {
     const FILE: &str = "triggers.tsv";
     let mut out = TriggerRows::default();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (line, cells) in rows(text) {
         let p = phrase(FILE, line, &cells)?;
         let event_type = cell(FILE, line, &cells, 2, "event_type")?;
@@ -778,7 +780,7 @@ fn period_inside(chars: &[char], i: usize) -> bool {
     let word: String = chars[..i]
         .iter()
         .rev()
-        .take_while(|c| c.is_alphanumeric() || **c == '.')
+        .take_while(|c| is_word_char(**c) || **c == '.')
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
@@ -814,7 +816,7 @@ fn push_trimmed(chars: &[char], start: usize, end: usize, spans: &mut Vec<(usize
     let s = (start..end).find(|&k| !chars[k].is_whitespace());
     let e = (start..end).rev().find(|&k| !chars[k].is_whitespace());
     if let (Some(s), Some(e)) = (s, e) {
-        if chars[s..=e].iter().any(|c| c.is_alphanumeric()) {
+        if chars[s..=e].iter().any(|&c| is_word_char(c)) {
             spans.push((s, e + 1));
         }
     }
@@ -1164,7 +1166,7 @@ static SPEAKING: std::sync::LazyLock<Speaking> = std::sync::LazyLock::new(|| {
 /// The words of folded text, without the punctuation around them.
 fn words(text: &str) -> impl DoubleEndedIterator<Item = &str> + Clone {
     text.split(' ')
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .map(|w| w.trim_matches(|c: char| !is_word_char(c)))
         .filter(|w| !w.is_empty())
 }
 
@@ -1287,7 +1289,7 @@ pub(crate) fn extract_events_folded(
     };
     doc.locatable = (0..mentions.len()).map(|m| doc.may_locate_at(m)).collect();
     // One event per type, place and day; a repeat adds its actors.
-    let mut seen: HashMap<(String, String, u32, Option<NaiveDate>), usize> = HashMap::new();
+    let mut seen: HashMap<(String, String, u32, Option<NaiveDate>), usize> = HashMap::default();
     let mut out: Vec<Event> = Vec::new();
     for si in 0..doc.sentences.len() {
         for ev in doc.sentence_events(si) {
@@ -1328,7 +1330,7 @@ pub(crate) fn extract_events_folded(
     fn key<'a>(e: &'a Event, mentions: &[Mention]) -> (&'a str, &'a str, u32) {
         (&e.event_type, &e.sub_event_type, mentions[e.mention].place)
     }
-    let mut best: HashMap<(&str, &str, u32), u8> = HashMap::new();
+    let mut best: HashMap<(&str, &str, u32), u8> = HashMap::default();
     for (e, &r) in out.iter().zip(&rank) {
         let b = best.entry(key(e, mentions)).or_insert(r);
         *b = (*b).max(r);
@@ -2267,7 +2269,7 @@ impl Doc<'_> {
     /// often; the first on ties.
     fn most_named(&self, ok: impl Fn(usize) -> bool) -> Option<usize> {
         let picked: Vec<usize> = (0..self.mentions.len()).filter(|&m| ok(m)).collect();
-        let mut counts: HashMap<u32, usize> = HashMap::new();
+        let mut counts: HashMap<u32, usize> = HashMap::default();
         for &m in &picked {
             *counts.entry(self.mentions[m].place).or_default() += 1;
         }
@@ -2442,10 +2444,15 @@ impl Doc<'_> {
     /// "دمشق - عنب بلدي". It opens its paragraph (after other dateline
     /// capitals) and a dash or colon follows within a few words.
     fn dateline(&self, ms: usize, me: usize) -> bool {
-        let para = self.chars[..ms]
-            .iter()
-            .rposition(|&c| c == '\n')
-            .map_or(0, |i| i + 1);
+        // A dateline opens its paragraph: a lead longer than this is prose,
+        // and looking no further keeps this cheap in long paragraphs.
+        const LEAD: usize = 60;
+        let from = ms.saturating_sub(LEAD);
+        let para = match self.chars[from..ms].iter().rposition(|&c| c == '\n') {
+            Some(i) => from + i + 1,
+            None if from == 0 => 0,
+            None => return false,
+        };
         let lead = &self.chars[para..ms];
         let caps = |c: &char| c.is_ascii_uppercase() || matches!(c, '/' | ',' | ' ' | '.' | '*');
         // "روداو – شنكال:": an agency of a few words and a dash before it.
@@ -2569,7 +2576,9 @@ impl Doc<'_> {
         const ROAD_AFTER: [&str; 3] = ["road", "highway", "motorway"];
         let joined = |a: usize| {
             let (x, y) = (&self.mentions[a], &self.mentions[a + 1]);
-            y.start >= x.end && matches!(self.text(x.end, y.start).trim(), "–" | "-" | "—")
+            // A short gap only: the text between two far mentions is no dash.
+            (x.end..=x.end + 5).contains(&y.start)
+                && matches!(self.text(x.end, y.start).trim(), "–" | "-" | "—")
         };
         // The first end of the road: a road word before it, or after the last.
         let mut first = m;
@@ -2593,7 +2602,7 @@ impl Doc<'_> {
         let (me, Some(next)) = (&self.mentions[m], self.mentions.get(m + 1)) else {
             return false;
         };
-        next.start >= me.end
+        (me.end..=me.end + 3).contains(&next.start)
             && matches!(
                 self.text(me.end, next.start).as_str(),
                 "'s " | "’s " | "' " | "’ "
@@ -3038,7 +3047,7 @@ impl Doc<'_> {
             self.text(d.end.min(to), to)
         );
         rest.split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .filter(|w| w.chars().any(is_word_char))
             .count()
             <= 2
     }

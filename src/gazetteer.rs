@@ -6,7 +6,7 @@
 //! from any folder; it is parsed once per process. See `gazetteer/README.md`
 //! for the formats and how they are rebuilt from open data.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -54,8 +54,8 @@ struct AdminKeys {
 impl AdminKeys {
     fn new(places: &[Place]) -> AdminKeys {
         // Raw strings repeat (a few hundred admin names): fold each once.
-        let mut raw: HashMap<&str, u32> = HashMap::new();
-        let mut folded: HashMap<String, u32> = HashMap::new();
+        let mut raw: HashMap<&str, u32> = HashMap::default();
+        let mut folded: HashMap<String, u32> = HashMap::default();
         let mut name = Vec::with_capacity(places.len());
         let mut admins = Vec::with_capacity(places.len());
         for p in places {
@@ -256,7 +256,7 @@ impl Gazetteer {
         // Folding every name on each call cost 30–70 ms per query; the
         // index is built once, on first use.
         let index = self.by_name.get_or_init(|| {
-            let mut m: HashMap<String, Vec<u32>> = HashMap::new();
+            let mut m: HashMap<String, Vec<u32>> = HashMap::default();
             for (i, p) in self.places.iter().enumerate() {
                 for n in &p.names {
                     let list = m.entry(crate::fold(n)).or_default();
@@ -272,9 +272,9 @@ impl Gazetteer {
 
     fn parse_areas(&self) -> Result<HashMap<u32, MultiPolygon<f64>>> {
         let Some(src) = self.areas_src.as_deref() else {
-            return Ok(HashMap::new());
+            return Ok(HashMap::default());
         };
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         for (id, poly) in geometry::parse_polygons(src, "place_id")? {
             if let Some(i) = self.index_of(&id) {
                 out.insert(i, poly);
@@ -285,7 +285,7 @@ impl Gazetteer {
 }
 
 fn index_ids(places: &[Place], origin: &str) -> Result<HashMap<String, u32>> {
-    let mut by_id = HashMap::with_capacity(places.len());
+    let mut by_id = HashMap::with_capacity_and_hasher(places.len(), Default::default());
     for (i, p) in places.iter().enumerate() {
         if by_id.insert(p.id.clone(), i as u32).is_some() {
             return Err(Error::Data(format!(

@@ -74,10 +74,25 @@ impl Folded {
         // At most one char per byte: no growing, whatever the script.
         let mut dropped_mark = Vec::with_capacity(original.len());
         let mut start_of = Vec::with_capacity(original.len() + 1);
+        // Looked up once: this loop runs for every char of every article.
+        let table = fold_table();
         for (ci, c) in original.chars().enumerate() {
             let ci = u32::try_from(ci).unwrap_or(u32::MAX);
             start_of.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
-            let out = fold_char(c);
+            let out = match table.get(c as usize).copied().unwrap_or(SLOW) {
+                DROP => Out::Drop,
+                SPACE => Out::Space,
+                // The common case, a char that folds to one char, pushed
+                // without building an `Out`.
+                f if f < DROP => {
+                    dropped_mark.push(false);
+                    // `f` was a `char` when the table was built.
+                    let f = char::from_u32(f).unwrap_or(c);
+                    push(&mut text, &mut orig, f, ci);
+                    continue;
+                }
+                _ => fold_slow(c),
+            };
             dropped_mark.push(matches!(out, Out::Drop));
             match out {
                 Out::Drop => {}
@@ -187,9 +202,12 @@ impl Folded {
 }
 
 /// Appends `c`, and the original char index `ci` once per byte of it.
-#[inline]
+#[inline(always)]
 fn push(text: &mut String, orig: &mut Vec<u32>, c: char, ci: u32) {
-    orig.extend_from_slice(&[ci; 4][..c.len_utf8()]);
+    // Pushed one by one: a copy of a 1–4 entry slice costs a call to memcpy.
+    for _ in 0..c.len_utf8() {
+        orig.push(ci);
+    }
     text.push(c);
 }
 
@@ -198,9 +216,10 @@ const DROP: u32 = 0x11_0000;
 const SPACE: u32 = 0x11_0001;
 const SLOW: u32 = 0x11_0002;
 
-fn fold_char(c: char) -> Out {
-    // The Latin and Arabic blocks, where nearly all text lies, read what
-    // `fold_slow` makes of each char from a table built once.
+/// What `fold_slow` makes of each char of the Latin and Arabic blocks,
+/// where nearly all text lies, built once: a char, [`DROP`], [`SPACE`] or
+/// [`SLOW`].
+fn fold_table() -> &'static [u32; 0x800] {
     static LOW: std::sync::LazyLock<[u32; 0x800]> = std::sync::LazyLock::new(|| {
         let mut t = [SLOW; 0x800];
         for (i, slot) in t.iter_mut().enumerate() {
@@ -215,7 +234,11 @@ fn fold_char(c: char) -> Out {
         }
         t
     });
-    match LOW.get(c as usize).copied().unwrap_or(SLOW) {
+    &LOW
+}
+
+fn fold_char(c: char) -> Out {
+    match fold_table().get(c as usize).copied().unwrap_or(SLOW) {
         DROP => Out::Drop,
         SPACE => Out::Space,
         SLOW => fold_slow(c),

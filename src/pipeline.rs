@@ -1,8 +1,8 @@
 //! The whole road for one article: normalise → tag → resolve → events →
 //! zones, giving the records the writers turn into layers.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::RwLock;
 
 use chrono::NaiveDate;
@@ -252,11 +252,11 @@ impl Pipeline {
             lexicon: EventLexicon::bundled().map_err(|e| Error::Data(e.to_string()))?,
             zones,
             crossings,
-            share_cache: RwLock::new(HashMap::new()),
-            border_cache: RwLock::new(HashMap::new()),
-            sample_cache: RwLock::new(HashMap::new()),
-            city_cache: RwLock::new(HashMap::new()),
-            control_cache: RwLock::new(HashMap::new()),
+            share_cache: RwLock::new(HashMap::default()),
+            border_cache: RwLock::new(HashMap::default()),
+            sample_cache: RwLock::new(HashMap::default()),
+            city_cache: RwLock::new(HashMap::default()),
+            control_cache: RwLock::new(HashMap::default()),
             point_index: std::sync::OnceLock::new(),
             region: Region::All,
         })

@@ -32,7 +32,7 @@
 //!   least as precise: 1 the named point itself, 2 adds districts and "near
 //!   X", 3 keeps everything.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -928,7 +928,7 @@ impl Layer {
             })
             .collect::<std::io::Result<_>>()?;
         let mut columns: Vec<&str> = Vec::new();
-        let mut seen: HashMap<&str, ()> = HashMap::new();
+        let mut seen: HashMap<&str, ()> = HashMap::default();
         for p in &props {
             for k in p.keys() {
                 if seen.insert(k.as_str(), ()).is_none() {
@@ -960,7 +960,7 @@ impl Layer {
     /// Counts of the selected events per value of `key`, largest first, ties
     /// by key; events without a value count under `(none)`.
     pub fn count_by(&self, selected: &[usize], key: CountBy) -> Vec<(String, usize)> {
-        let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut counts: HashMap<String, usize> = HashMap::default();
         for &i in selected {
             let r = &self.rows[i];
             let v = match key {

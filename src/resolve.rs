@@ -9,7 +9,7 @@
 //! are accepted only with such evidence. One reading per name per article,
 //! unless a cue says otherwise.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, Place};
@@ -55,7 +55,7 @@ pub struct Resolver {
     /// a handful of cues, not all of them.
     cue_index: CueIndex,
     /// Ordinary words that are also place names, folded, with and without ال.
-    ordinary: std::collections::HashSet<String>,
+    ordinary: rustc_hash::FxHashSet<String>,
 }
 
 /// Per-span working state.
@@ -652,7 +652,7 @@ fn anchors(cands: &[Vec<u32>], ctx: &[Ctx], gaz: &Gazetteer) -> Anchors {
 }
 
 /// Words before a name that use it as a place, folded.
-static LOCATIVE_WORDS: std::sync::LazyLock<std::collections::HashSet<String>> =
+static LOCATIVE_WORDS: std::sync::LazyLock<rustc_hash::FxHashSet<String>> =
     std::sync::LazyLock::new(|| {
         [
             "في",

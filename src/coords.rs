@@ -66,8 +66,7 @@ fn patterns() -> &'static Patterns {
 /// ```
 pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
     let p = patterns();
-    // Every form has a digit; most sentences without one are skipped whole.
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    if !may_hold_coordinate(text) {
         return Vec::new();
     }
     let which = p.any.matches(text);
@@ -137,6 +136,49 @@ pub fn find_coordinates(text: &str) -> Vec<CoordHit> {
             lat,
         })
         .collect()
+}
+
+/// False when no form can match: each needs a degree sign, a digit with
+/// a lone `N`, `S` or `R` after it (spaces between), or a decimal with three places
+/// (`36.123`). Dates and counts have digits but seldom these, so most
+/// articles skip the regex set, which costs far more than this scan.
+fn may_hold_coordinate(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            // The UTF-8 of `°` (C2 B0) and `º` (C2 BA).
+            0xC2 if matches!(b.get(i + 1), Some(0xB0 | 0xBA)) => return true,
+            d if d.is_ascii_digit() => {
+                let mut j = i + 1;
+                while j < b.len() && b[j].is_ascii_digit() {
+                    j += 1;
+                }
+                let mut k = j;
+                while k < b.len() && b[k].is_ascii_whitespace() {
+                    k += 1;
+                }
+                // A hemisphere or grid-zone letter, not a word ("3 Syrians").
+                if matches!(b.get(k), Some(b'N' | b'S' | b'R'))
+                    && !b.get(k + 1).is_some_and(u8::is_ascii_lowercase)
+                {
+                    return true;
+                }
+                let places = b[(j + 1).min(b.len())..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                if b.get(j) == Some(&b'.') && places >= 3 {
+                    return true;
+                }
+                i = j;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The captures of every match: the fast search finds the matches, and
@@ -242,5 +284,38 @@ mod tests {
         let h = &find_coordinates(text)[0];
         let s: String = text.chars().skip(h.start).take(h.end - h.start).collect();
         assert_eq!(s, "34.4523, 40.9185");
+    }
+
+    #[test]
+    fn the_prefilter_passes_every_form() {
+        for text in [
+            "34°27′N 40°55′E",
+            "34º27'N 40º55'E",
+            "34 27 12N 40 55 30E",
+            "34 27 12.5 N 40 55 30 E",
+            "34.45N 40.92E",
+            "34.45 S 40.92 W",
+            "34.4523, 40.9185",
+            "37S FV 12345 67890",
+            "37 R DV 1234",
+        ] {
+            assert!(may_hold_coordinate(text), "{text}");
+        }
+        assert!(!may_hold_coordinate(
+            "قتل 12 شخصا في 3 حزيران 2019، و1.5 مليون"
+        ));
+        assert!(!may_hold_coordinate("12 Syrians: 3 killed"));
+    }
+
+    proptest::proptest! {
+        /// Whatever the regex set finds, the prefilter lets through.
+        #[test]
+        fn the_prefilter_never_hides_a_match(
+            text in "[0-9 .,°º′'\"NSEWRFVD aq٣]{0,40}"
+        ) {
+            if patterns().any.is_match(&text) {
+                proptest::prop_assert!(may_hold_coordinate(&text), "{}", text);
+            }
+        }
     }
 }

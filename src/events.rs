@@ -863,8 +863,9 @@ struct Doc<'a> {
     /// Indices into `negations` of the sentence-scoped ones.
     sentence_negations: Vec<usize>,
     dates: Vec<DateMention>,
-    /// [`Doc::may_locate_at`] of every mention, computed once.
-    locatable: Vec<bool>,
+    /// [`Doc::may_locate_at`] of every mention, computed on first use:
+    /// most mentions are in sentences without a trigger and never asked.
+    locatable: Vec<std::cell::OnceCell<bool>>,
     /// [`Doc::focus`] for events on the ground and for the others,
     /// computed on first use.
     focus_ground: std::cell::OnceCell<Option<usize>>,
@@ -1257,7 +1258,12 @@ pub(crate) fn extract_events_folded(
     mentions: &[Mention],
     lex: &EventLexicon,
 ) -> Vec<Event> {
-    let mut doc = Doc {
+    // Every event is a trigger at a place: without both, nothing to read.
+    let is_event = |h: &Hit| lex.trigger_rows[h.phrase].event_type != NOT_EVENT;
+    if mentions.is_empty() || !triggers.iter().any(is_event) {
+        return Vec::new();
+    }
+    let doc = Doc {
         article,
         chars,
         folded,
@@ -1266,10 +1272,7 @@ pub(crate) fn extract_events_folded(
         sentences: sentences_of(chars),
         // A NOT_EVENT phrase has already taken the place of the trigger
         // inside it (longest first); now it goes too.
-        triggers: triggers
-            .into_iter()
-            .filter(|h| lex.trigger_rows[h.phrase].event_type != NOT_EVENT)
-            .collect(),
+        triggers: triggers.into_iter().filter(is_event).collect(),
         max_actor: actors.iter().map(|a| a.end - a.start).max().unwrap_or(0),
         sentence_negations: (0..negations.len())
             .filter(|&n| lex.scopes[negations[n].phrase] == Scope::Sentence)
@@ -1280,14 +1283,13 @@ pub(crate) fn extract_events_folded(
             .filter(|h| lex.actor_case_ok(h, chars))
             .collect(),
         dates: crate::dates::find_dates_folded(&article.text, folded, article.date),
-        locatable: Vec::new(),
+        locatable: vec![std::cell::OnceCell::new(); mentions.len()],
         focus_ground: std::cell::OnceCell::new(),
         focus_area: std::cell::OnceCell::new(),
         story_date: std::cell::Cell::new(None),
         lead_end: std::cell::OnceCell::new(),
         bulletin: std::cell::OnceCell::new(),
     };
-    doc.locatable = (0..mentions.len()).map(|m| doc.may_locate_at(m)).collect();
     // One event per type, place and day; a repeat adds its actors.
     let mut seen: HashMap<(String, String, u32, Option<NaiveDate>), usize> = HashMap::default();
     let mut out: Vec<Event> = Vec::new();
@@ -2284,7 +2286,9 @@ impl Doc<'_> {
     /// Resistance in Iraq", the Turkey of مسيرة تركية) and for the second
     /// place of "between X and Y" (the event is coded at X).
     fn may_locate(&self, m: usize) -> bool {
-        self.locatable.get(m).copied().unwrap_or(false)
+        self.locatable
+            .get(m)
+            .is_some_and(|l| *l.get_or_init(|| self.may_locate_at(m)))
     }
 
     fn may_locate_at(&self, m: usize) -> bool {

@@ -20,6 +20,8 @@ use crate::geometry::round6;
 use crate::pipeline::{ArticleResult, Pipeline};
 use crate::read::{Problem, Severity};
 
+mod json;
+
 /// The run summary written as `report.json`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
@@ -97,13 +99,13 @@ pub struct FeatureBlock {
 }
 
 impl FeatureBlock {
-    fn of<'a, T: Serialize + 'a>(items: impl Iterator<Item = (&'a T, f64, f64)>) -> FeatureBlock {
+    fn of<'a, T: json::Json + 'a>(items: impl Iterator<Item = (&'a T, f64, f64)>) -> FeatureBlock {
         let mut block = FeatureBlock::default();
         for (record, lon, lat) in items {
             if block.count > 0 {
                 block.bytes.extend_from_slice(b",\n");
             }
-            point_line(&mut block.bytes, record, lon, lat);
+            json::point_line(&mut block.bytes, record, lon, lat);
             block.count += 1;
         }
         block
@@ -439,35 +441,6 @@ pub fn collection(
         serde_json::to_writer(&mut *w, &f).map_err(std::io::Error::other)?;
     }
     w.write_all(b"\n]}\n")
-}
-
-/// A Point feature serialised straight from the record: the same bytes as
-/// [`point_feature`] without building a JSON tree first (the hot path of a
-/// batch run).
-fn point_line<T: Serialize>(out: &mut Vec<u8>, record: &T, lon: f64, lat: f64) {
-    #[derive(Serialize)]
-    struct Point {
-        #[serde(rename = "type")]
-        kind: &'static str,
-        coordinates: [f64; 2],
-    }
-    #[derive(Serialize)]
-    struct PointFeature<'a, T> {
-        #[serde(rename = "type")]
-        kind: &'static str,
-        geometry: Point,
-        properties: &'a T,
-    }
-    let f = PointFeature {
-        kind: "Feature",
-        geometry: Point {
-            kind: "Point",
-            coordinates: [round6(lon), round6(lat)],
-        },
-        properties: record,
-    };
-    // Writing to a Vec cannot fail, and every record serialises.
-    let _ = serde_json::to_writer(out, &f);
 }
 
 /// A Point feature from a record whose fields become the properties.

@@ -1171,6 +1171,12 @@ fn words(text: &str) -> impl DoubleEndedIterator<Item = &str> + Clone {
         .filter(|w| !w.is_empty())
 }
 
+/// The whitespace-separated words of a char slice, as `split_whitespace`
+/// gives them of the same text, without copying it out.
+fn words_of(chars: &[char]) -> impl Iterator<Item = &[char]> {
+    chars.split(|c| c.is_whitespace()).filter(|w| !w.is_empty())
+}
+
 /// A word without the conjunction و stuck to its front ("وقال" → "قال").
 fn strip_wa(w: &str) -> &str {
     match w.strip_prefix('و') {
@@ -3045,15 +3051,12 @@ impl Doc<'_> {
         let c = st.clause(d.start);
         let from = if c == 0 { s } else { st.breaks[c - 1].max(s) };
         let to = st.breaks.get(c).copied().unwrap_or(e).min(e);
-        let rest = format!(
-            "{} {}",
-            self.text(from, d.start),
-            self.text(d.end.min(to), to)
-        );
-        rest.split_whitespace()
-            .filter(|w| w.chars().any(is_word_char))
-            .count()
-            <= 2
+        let wordy = |a: usize, b: usize| {
+            words_of(&self.chars[a.min(b)..b])
+                .filter(|w| w.iter().any(|&c| is_word_char(c)))
+                .count()
+        };
+        wordy(from, d.start) + wordy(d.end.min(to), to) <= 2
     }
 
     /// True when the first actor named after the trigger (within a few words,
@@ -3061,7 +3064,7 @@ impl Doc<'_> {
     /// just before it: "أطلق مسلحون النار على موظف مدني", "a civilian was shot".
     fn civilian_target(&self, h: &Hit, s: usize, e: usize) -> bool {
         let civil = |a: &Hit| self.lex.actor_names[a.phrase] == CIVILIANS;
-        let words = |from: usize, to: usize| self.text(from, to).split_whitespace().count();
+        let words = |from: usize, to: usize| words_of(&self.chars[from.min(to)..to]).count();
         // "قُتل شاب برصاص مجهولين": the one named inside an "A … B" trigger
         // is the one it hit.
         if let Some(a) = self

@@ -1882,22 +1882,42 @@ impl Doc<'_> {
                 located.push(l);
             }
         }
-        located
+        let kept = located
             .into_iter()
-            .map(|l| self.event(si, &sentence, &l))
-            .fold(Vec::new(), |mut kept: Vec<Event>, ev| {
-                // The fighting of a capture is the capture: one event there.
-                let taken = |x: &Event| matches!(x.sub_event_type.as_str(), REGAINS | OVERTAKES);
-                let clash = |x: &Event| x.sub_event_type == ARMED_CLASH;
-                if clash(&ev) && kept.iter().any(|k| taken(k) && k.mention == ev.mention) {
-                    return kept;
-                }
-                if taken(&ev) {
-                    kept.retain(|k| !(clash(k) && k.mention == ev.mention));
-                }
-                kept.push(ev);
-                kept
+            .map(|l| {
+                let shooting = self.row(&l.hit).on_civilians.is_some();
+                (self.event(si, &sentence, &l), shooting)
             })
+            .fold(
+                Vec::new(),
+                |mut kept: Vec<(Event, bool)>, (ev, shooting)| {
+                    // The fighting of a capture is the capture: one event there.
+                    let taken =
+                        |x: &Event| matches!(x.sub_event_type.as_str(), REGAINS | OVERTAKES);
+                    let clash = |x: &Event| x.sub_event_type == ARMED_CLASH;
+                    // "اغتال مسلحون مجهولون مختار البلدة بإطلاق النار عليه": the
+                    // shooting (a row that turns on whom it hit) is how the
+                    // attack on a civilian was done, not a clash beside it.
+                    let on_civilian = |x: &Event| x.event_type == CIVILIAN_TYPE;
+                    let same = |k: &(Event, bool)| k.0.mention == ev.mention;
+                    if clash(&ev)
+                        && kept
+                            .iter()
+                            .any(|k| same(k) && (taken(&k.0) || shooting && on_civilian(&k.0)))
+                    {
+                        return kept;
+                    }
+                    if taken(&ev) {
+                        kept.retain(|k| !(clash(&k.0) && same(k)));
+                    }
+                    if on_civilian(&ev) {
+                        kept.retain(|k| !(clash(&k.0) && k.1 && same(k)));
+                    }
+                    kept.push((ev, shooting));
+                    kept
+                },
+            );
+        kept.into_iter().map(|(ev, _)| ev).collect()
     }
 
     /// A capture ("سيطر", "seized", "captured") taken by fighting becomes
@@ -4571,6 +4591,26 @@ mod tests {
                 &e,
                 "Battles",
                 "Armed clash",
+            ),
+            // The shooting is how the assassination was done: one event.
+            (
+                "اغتال مسلحون مجهولون، مساء أمس، مختار بلدة البوكمال بإطلاق النار عليه أثناء عودته إلى منزله",
+                &b,
+                "Violence against civilians",
+                "Attack",
+            ),
+            // The killers who fled to an unknown place abducted no one.
+            (
+                "اغتال مسلحون يستقلون دراجة نارية شاباً أمام منزله في البوكمال، ولاذوا بالفرار إلى جهة مجهولة",
+                &b,
+                "Violence against civilians",
+                "Attack",
+            ),
+            (
+                "Gunmen assassinated a tribal elder in Bukamal, shooting him outside his home, and fled to an unknown destination",
+                &e,
+                "Violence against civilians",
+                "Attack",
             ),
         ];
         for (text, places, ty, sub) in cases {

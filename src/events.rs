@@ -2427,11 +2427,25 @@ impl Doc<'_> {
                     within_clause_window(&self.chars[n.end..ms])
                         && first_after()
                         && (scope == Scope::Origin
-                            || (!self.protest_in_sentence(ms) && self.other_place_after(ms)))
+                            || (!self.protest_in_sentence(ms)
+                                && (self.other_place_after(ms) || self.speaker_home(n))))
                 }
                 _ => false,
             }
         })
+    }
+
+    /// True when home cue `n` introduces one who speaks ("وقال أبو محمد،
+    /// أحد سكان بلدة الطيانة، لعنب بلدي، إن…", "said Hassan, a resident of
+    /// Hajin"): a verb of speech a dozen words before it in its sentence.
+    /// Where a witness lives is not where the news happened.
+    fn speaker_home(&self, n: &Hit) -> bool {
+        let (s, _) = self.sentence_at(n.start);
+        let from = s.max(n.start.saturating_sub(120)).min(n.start);
+        words(self.folded(from, n.start))
+            .rev()
+            .take(12)
+            .any(|w| SPEAKING.speech.contains(w) || SPEAKING.speech.contains(strip_wa(w)))
     }
 
     /// Char offsets of the sentence holding char `at` (the whole text when
@@ -4709,6 +4723,30 @@ mod tests {
             !evs.is_empty() && evs.iter().all(|e| e.mention == 1),
             "{evs:?}"
         );
+    }
+
+    #[test]
+    fn a_witness_s_home_repeated_strikes_and_shelling_from_the_air() {
+        // Where one who speaks lives is not where the news happened.
+        let places = [("الطيانة", Kind::Town)];
+        let text = "وقال أبو محمد، أحد سكان بلدة الطيانة، لعنب بلدي، إن القصف استمر طوال الليل.";
+        assert!(events(text, &places, None).is_empty());
+        let places = [("Hajin", Kind::Town)];
+        let text = "\"The shelling went on all night,\" said Ahmed, a resident of Hajin.";
+        assert!(events(text, &places, None).is_empty());
+        // Where those arrested live, with no other place, is where it was.
+        let places = [("الشدادي", Kind::Town)];
+        let text = "اعتقلت قسد شباناً من أهالي الشدادي بعد مداهمة منازلهم.";
+        assert_eq!(events(text, &places, None).len(), 1);
+        // Repeated strikes are a habit of the place, not one event.
+        let places = [("سنجار", Kind::Town)];
+        let text = "وقال إن القصف المتكرر على سنجار يعرقل الحياة.";
+        assert!(events(text, &places, None).is_empty());
+        // Shelled by an aircraft: an air strike.
+        let text = "وقصفت طائرة تركية مستشفى ميدانياً في سنجار.";
+        let evs = events(text, &places, None);
+        let got: Vec<&str> = evs.iter().map(|e| e.sub_event_type.as_str()).collect();
+        assert_eq!(got, ["Air/drone strike"]);
     }
 
     #[test]

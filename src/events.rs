@@ -4750,6 +4750,38 @@ mod tests {
     }
 
     #[test]
+    fn an_event_named_after_since_is_no_event_here() {
+        let places = [("ذيبان", Kind::Town), ("الشحيل", Kind::Town)];
+        let text = "تتواصل الاحتجاجات في ذيبان والشحيل منذ اعتقال قائد المجلس العسكري.";
+        let evs = events(text, &places, None);
+        let got: Vec<&str> = evs.iter().map(|e| e.sub_event_type.as_str()).collect();
+        assert!(!got.contains(&"Arrests"), "{got:?}");
+        let places = [("Hajin", Kind::Town)];
+        let text = "Hajin has been tense since the arrest of the council's commander.";
+        assert!(events(text, &places, None).is_empty());
+    }
+
+    #[test]
+    fn weapons_seized_are_disrupted_weapons_use_and_drugs_other() {
+        let places = [("ذيبان", Kind::Town)];
+        for (text, sub) in [
+            (
+                "ضبطت دورية لقسد قارباً محملاً بالأسلحة والذخائر في بلدة ذيبان.",
+                "Disrupted weapons use",
+            ),
+            (
+                "أحبطت قوات الحدود محاولة لتهريب كمية من الأسلحة قرب ذيبان.",
+                "Disrupted weapons use",
+            ),
+            ("ضبطت دورية شحنة من حبوب الكبتاغون في ذيبان.", "Other"),
+        ] {
+            let evs = events(text, &places, None);
+            let got: Vec<&str> = evs.iter().map(|e| e.sub_event_type.as_str()).collect();
+            assert_eq!(got, [sub], "{text}");
+        }
+    }
+
+    #[test]
     fn an_unplaced_attack_goes_to_the_article_s_town_not_its_country() {
         let places = [
             ("الحسكة", Kind::City),

@@ -4782,6 +4782,26 @@ mod tests {
     }
 
     #[test]
+    fn strikes_by_aircraft_and_protests_over_recent_attacks() {
+        let places = [("Palmyra", Kind::City)];
+        let text = "Russian aircraft conducted dozens of strikes in the desert north of Palmyra, \
+            a pattern that has followed major Islamic State attacks.";
+        let got: Vec<String> = events(text, &places, None)
+            .into_iter()
+            .map(|e| e.sub_event_type)
+            .collect();
+        assert_eq!(got, ["Air/drone strike"]);
+        let places = [("عامودا", Kind::Town)];
+        let text = "وفي مدينة عامودا، خرج العشرات في وقفة احتجاجية، وحملوا صور مدنيين \
+            قالوا إنهم فقدوا حياتهم في الهجمات الأخيرة.";
+        let got: Vec<String> = events(text, &places, None)
+            .into_iter()
+            .map(|e| e.sub_event_type)
+            .collect();
+        assert_eq!(got, ["Peaceful protest"]);
+    }
+
+    #[test]
     fn an_unplaced_attack_goes_to_the_article_s_town_not_its_country() {
         let places = [
             ("الحسكة", Kind::City),

@@ -1942,7 +1942,8 @@ impl Doc<'_> {
                 continue;
             }
             let by_fighting = (battle && row.sub_event_type == TRANSFER)
-                || (!peaceful && self.capture_object(h, e).is_some());
+                || (!peaceful
+                    && (self.capture_object(h, e).is_some() || self.positions_taken(h, e)));
             if by_fighting {
                 h.phrase = capture;
             }
@@ -1958,6 +1959,34 @@ impl Doc<'_> {
             && !words(self.folded(h.start.saturating_sub(12), h.start))
                 .next_back()
                 .is_some_and(|b| LOST.contains(&b))
+    }
+
+    /// True when capture word `h` takes an armed side's positions
+    /// ("سيطر مقاتلو العشائر على نقاط ومقرات لقسد", "seized SDF checkpoints"):
+    /// ground held by fighters is not handed over without a word of it.
+    fn positions_taken(&self, h: &Hit, e: usize) -> bool {
+        const POSITION_WORDS: [&str; 16] = [
+            "نقاط",
+            "نقطه",
+            "مقرات",
+            "مقر",
+            "مواقع",
+            "موقع",
+            "حواجز",
+            "حاجز",
+            "positions",
+            "position",
+            "checkpoints",
+            "checkpoint",
+            "posts",
+            "outposts",
+            "headquarters",
+            "bases",
+        ];
+        self.capture_word(h)
+            && words(self.folded(h.end, (h.end + 60).min(e)))
+                .take(6)
+                .any(|w| POSITION_WORDS.contains(&strip_wa(w).trim_start_matches("ال")))
     }
 
     /// The mention of the place capture word `h` takes, before char `e`:
@@ -3182,7 +3211,14 @@ impl Doc<'_> {
         let own = words(self.folded(h.start, h.end)).next().is_some_and(|w| {
             w.starts_with("سيطر") && (w.ends_with("ته") || w.ends_with("تها") || w.ends_with("تهم"))
         });
-        let hit = if before.is_none() && (expel || own) {
+        // "أعلنت قسد، أمس، أنها استعادت السيطرة على…": the one who says
+        // "that it" took the ground is the one named before, however far.
+        let that_it = words(self.folded(s.max(h.start.saturating_sub(16)), h.start))
+            .next_back()
+            .is_some_and(|w| {
+                matches!(w.trim_start_matches('ب'), "انها" | "انه" | "انهم" | "انهما")
+            });
+        let hit = if before.is_none() && (expel || own || that_it) {
             // "YPG fighters, backed by US air strikes, drove IS out": the
             // subject may stand further back in the sentence.
             self.actors
@@ -4799,6 +4835,21 @@ mod tests {
             .map(|e| e.sub_event_type)
             .collect();
         assert_eq!(got, ["Peaceful protest"]);
+    }
+
+    #[test]
+    fn who_says_that_it_took_ground_took_it_and_positions_are_taken_by_force() {
+        let places = [("البصيرة", Kind::Town)];
+        let text = "أعلنت قسد أمس الجمعة، 1 من أيلول، أنها استعادت السيطرة على بلدة البصيرة \
+            بعد معارك، متهمة خلايا مرتبطة بالنظام السوري بتأجيج الصراع.";
+        let evs = events(text, &places, Some(ymd(2023, 9, 2)));
+        let got: Vec<&str> = evs.iter().map(|e| e.sub_event_type.as_str()).collect();
+        assert_eq!(got, ["Non-state actor overtakes territory"]);
+        let places = [("الكشكية", Kind::Town)];
+        let text = "سيطر مقاتلو العشائر على نقاط ومقرات لقسد في بلدة الكشكية.";
+        let evs = events(text, &places, None);
+        let got: Vec<&str> = evs.iter().map(|e| e.sub_event_type.as_str()).collect();
+        assert_eq!(got, ["Non-state actor overtakes territory"]);
     }
 
     #[test]

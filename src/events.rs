@@ -2323,12 +2323,19 @@ impl Doc<'_> {
     }
 
     /// The mention, among those `ok` accepts, whose place is named most
-    /// often; the first on ties.
+    /// often, a name in the first sentence (the lead: where the story is)
+    /// counting twice; the first on ties.
     fn most_named(&self, ok: impl Fn(usize) -> bool) -> Option<usize> {
         let picked: Vec<usize> = (0..self.mentions.len()).filter(|&m| ok(m)).collect();
+        let lead_end = self.sentences.first().map_or(0, |&(_, e)| e);
         let mut counts: HashMap<u32, usize> = HashMap::default();
         for &m in &picked {
-            *counts.entry(self.mentions[m].place).or_default() += 1;
+            let weight = if self.mentions[m].end <= lead_end {
+                2
+            } else {
+                1
+            };
+            *counts.entry(self.mentions[m].place).or_default() += weight;
         }
         let count = |m: usize| counts.get(&self.mentions[m].place).copied().unwrap_or(0);
         picked
@@ -4850,6 +4857,28 @@ mod tests {
         let evs = events(text, &places, None);
         let got: Vec<&str> = evs.iter().map(|e| e.sub_event_type.as_str()).collect();
         assert_eq!(got, ["Non-state actor overtakes territory"]);
+    }
+
+    #[test]
+    fn a_placeless_paragraph_is_at_the_lead_s_place_before_one_named_more_later() {
+        let text = "Kurdish-led forces said they had arrested 36 suspects inside al-Hol camp.\n\n\
+            Markets in Al-Hasakah reopened on Thursday, and schools in Al-Hasakah followed.\n\n\
+            On Friday, security forces also uncovered trenches beneath several tents \
+            containing rifles, ammunition and hand grenades.";
+        let mut mentions = each_mention(text, "al-Hol camp", 0, Kind::Camp);
+        mentions.extend(each_mention(text, "Al-Hasakah", 1, Kind::City));
+        mentions.sort_by_key(|m| m.start);
+        let article = Article {
+            text: text.into(),
+            date: Some(ymd(2022, 9, 10)),
+            ..Default::default()
+        };
+        let evs = extract_events(&article, &mentions, lex());
+        let found = evs
+            .iter()
+            .find(|e| e.sub_event_type == "Disrupted weapons use")
+            .expect("the find");
+        assert_eq!(mentions[found.mention].surface, "al-Hol camp", "{evs:?}");
     }
 
     #[test]

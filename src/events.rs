@@ -1171,6 +1171,11 @@ fn words(text: &str) -> impl DoubleEndedIterator<Item = &str> + Clone {
         .filter(|w| !w.is_empty())
 }
 
+/// True when `w` (folded) or `w` without a leading و is in `set`.
+fn in_set(w: &str, set: &HashSet<String>) -> bool {
+    set.contains(w) || set.contains(strip_wa(w))
+}
+
 /// The whitespace-separated words of a char slice, as `split_whitespace`
 /// gives them of the same text, without copying it out.
 fn words_of(chars: &[char]) -> impl Iterator<Item = &[char]> {
@@ -1888,35 +1893,24 @@ impl Doc<'_> {
                 let shooting = self.row(&l.hit).on_civilians.is_some();
                 (self.event(si, &sentence, &l), shooting)
             })
-            .fold(
-                Vec::new(),
-                |mut kept: Vec<(Event, bool)>, (ev, shooting)| {
-                    // The fighting of a capture is the capture: one event there.
-                    let taken =
-                        |x: &Event| matches!(x.sub_event_type.as_str(), REGAINS | OVERTAKES);
-                    let clash = |x: &Event| x.sub_event_type == ARMED_CLASH;
-                    // "اغتال مسلحون مجهولون مختار البلدة بإطلاق النار عليه": the
-                    // shooting (a row that turns on whom it hit) is how the
-                    // attack on a civilian was done, not a clash beside it.
-                    let on_civilian = |x: &Event| x.event_type == CIVILIAN_TYPE;
-                    let same = |k: &(Event, bool)| k.0.mention == ev.mention;
-                    if clash(&ev)
-                        && kept
-                            .iter()
-                            .any(|k| same(k) && (taken(&k.0) || shooting && on_civilian(&k.0)))
-                    {
-                        return kept;
-                    }
-                    if taken(&ev) {
-                        kept.retain(|k| !(clash(&k.0) && same(k)));
-                    }
-                    if on_civilian(&ev) {
-                        kept.retain(|k| !(clash(&k.0) && k.1 && same(k)));
-                    }
-                    kept.push((ev, shooting));
-                    kept
-                },
-            );
+            .fold(Vec::new(), |mut kept: Vec<(Event, bool)>, told| {
+                // A clash another event at its place already tells: the
+                // fighting of a capture, or the shooting (a row that turns on
+                // whom it hit) by which a civilian was attacked ("اغتال
+                // مسلحون مجهولون مختار البلدة بإطلاق النار عليه").
+                let absorbs = |other: &Event, (clash, shooting): &(Event, bool)| {
+                    clash.sub_event_type == ARMED_CLASH
+                        && other.mention == clash.mention
+                        && (matches!(other.sub_event_type.as_str(), REGAINS | OVERTAKES)
+                            || *shooting && other.event_type == CIVILIAN_TYPE)
+                };
+                if kept.iter().any(|(k, _)| absorbs(k, &told)) {
+                    return kept;
+                }
+                kept.retain(|k| !absorbs(&told.0, k));
+                kept.push(told);
+                kept
+            });
         kept.into_iter().map(|(ev, _)| ev).collect()
     }
 
@@ -2330,11 +2324,7 @@ impl Doc<'_> {
         let lead_end = self.sentences.first().map_or(0, |&(_, e)| e);
         let mut counts: HashMap<u32, usize> = HashMap::default();
         for &m in &picked {
-            let weight = if self.mentions[m].end <= lead_end {
-                2
-            } else {
-                1
-            };
+            let weight = 1 + usize::from(self.mentions[m].end <= lead_end);
             *counts.entry(self.mentions[m].place).or_default() += weight;
         }
         let count = |m: usize| counts.get(&self.mentions[m].place).copied().unwrap_or(0);
@@ -2407,7 +2397,6 @@ impl Doc<'_> {
         // A few words either side are all it reads: 60 chars hold them.
         let after = words(self.folded(me, e.clamp(me, me + 60)));
         let before = words(self.folded(s.max(ms.saturating_sub(60)).min(ms), ms));
-        let is = |w: &str, set: &HashSet<String>| set.contains(w) || set.contains(strip_wa(w));
         let (speech, nouns, spoke) = (&SPEAKING.speech, &SPEAKING.nouns, &SPEAKING.spoke);
         let first_after = after.clone().next();
         let mut back = before.rev();
@@ -2421,7 +2410,7 @@ impl Doc<'_> {
             prev.is_some_and(|w| matches!(strip_wa(w), "في" | "ففي" | "in" | "من" | "from"));
         if !in_place {
             // "Washington blamed…": the name is who speaks.
-            return first_after.is_some_and(|w| is(w, speech));
+            return first_after.is_some_and(|w| in_set(w, speech));
         }
         let nothing_reported_yet = self.triggers[self.triggers.partition_point(|h| h.start < s)..]
             .first()
@@ -2430,15 +2419,15 @@ impl Doc<'_> {
         // place of its own later in the sentence is the news elsewhere
         // ("ففي قضاء تلعفر، أعلنت الاستخبارات اعتقال…" is at Tal Afar).
         let told_elsewhere = || self.mentions.iter().any(|m| m.start >= me && m.end <= e);
-        (nothing_reported_yet && after.take(3).any(|w| is(w, speech)) && told_elsewhere())
+        (nothing_reported_yet && after.take(3).any(|w| in_set(w, speech)) && told_elsewhere())
             // With its kind word ("مصدر أمني في قضاء تلعفر بأن عبوة انفجرت"),
             // the place is the news's, not only the source's.
             || (!kind
-                && (first_after.is_some_and(|w| is(w, &SPEAKING.that))
+                && (first_after.is_some_and(|w| in_set(w, &SPEAKING.that))
                     // "Assad said in Damascus…", "told reporters in Baghdad" (not
                     // "a ceasefire was announced in X": that is where it holds).
-                    || back.clone().take(2).any(|w| is(w, spoke))
-                    || back.take(3).any(|w| is(w, nouns))))
+                    || back.clone().take(2).any(|w| in_set(w, spoke))
+                    || back.take(3).any(|w| in_set(w, nouns))))
     }
 
     /// True when char offset `ms` lies a few words after an object cue in
@@ -2481,7 +2470,7 @@ impl Doc<'_> {
         words(self.folded(from, n.start))
             .rev()
             .take(12)
-            .any(|w| SPEAKING.speech.contains(w) || SPEAKING.speech.contains(strip_wa(w)))
+            .any(|w| in_set(w, &SPEAKING.speech))
     }
 
     /// Char offsets of the sentence holding char `at` (the whole text when

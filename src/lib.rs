@@ -66,6 +66,8 @@ mod query;
 mod read;
 mod resolve;
 mod tag;
+#[cfg(test)]
+mod testing;
 mod write;
 mod zones;
 

@@ -274,17 +274,10 @@ mod tests {
         let gaz = Gazetteer::bundled().unwrap();
         let pre = Tagger::new(gaz).unwrap();
         let run = runtime_built(gaz);
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/articles");
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .collect();
-        files.sort();
-        assert!(files.len() >= 5, "{files:?}");
+        let files = crate::testing::example_articles();
+        assert!(files.len() >= 5, "{} files", files.len());
         let mut total = 0;
-        for f in files {
-            let text = std::fs::read_to_string(&f).unwrap();
+        for (f, text) in files {
             let original: Vec<char> = text.chars().collect();
             let folded = Folded::new(&text);
             let a = pre.tag(&original, &folded);

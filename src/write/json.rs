@@ -244,16 +244,8 @@ mod tests {
     #[test]
     fn same_bytes_as_serde_json() {
         let pipeline = crate::Pipeline::bundled().unwrap();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/articles");
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .collect();
-        files.sort();
         let (mut mentions, mut events) = (0, 0);
-        for f in files {
-            let text = std::fs::read_to_string(&f).unwrap();
+        for (f, text) in crate::testing::example_articles() {
             let article = crate::Article {
                 id: f.display().to_string(),
                 text,

@@ -394,6 +394,12 @@ enum Scope {
     /// tells no event before it ("شن طيران التحالف، اليوم، سلسلة غارات على
     /// راوة" is the day's strikes).
     Tally,
+    /// The span a count of events is told over ("منذ مطلع العام", "in the
+    /// first six months of 2024"): anywhere before the trigger in the
+    /// sentence, or a few words after it in its clause ("claimed 153
+    /// attacks in Iraq and Syria in the first half of the year"), unless
+    /// the sentence writes a day.
+    Period,
     /// The places a few words later are where something came from, not
     /// where it happened ("launched from the direction of T2", "قادمة من
     /// الباغوز"); the triggers there still count.
@@ -540,6 +546,7 @@ fn parse_scope(file: &str, line: usize, s: &str) -> Result<Scope, LexiconError> 
         "sentence" => Ok(Scope::Sentence),
         "clause" => Ok(Scope::Clause),
         "tally" => Ok(Scope::Tally),
+        "period" => Ok(Scope::Period),
         "object" => Ok(Scope::Object),
         "origin" => Ok(Scope::Origin),
         "home" => Ok(Scope::Home),
@@ -548,7 +555,7 @@ fn parse_scope(file: &str, line: usize, s: &str) -> Result<Scope, LexiconError> 
             line,
             4,
             format!(
-                "negation scope {s:?} must be 'sentence', 'clause', 'tally', 'object', 'origin' or 'home'"
+                "negation scope {s:?} must be 'sentence', 'clause', 'tally', 'period', 'object', 'origin' or 'home'"
             ),
         )),
     }
@@ -2741,7 +2748,36 @@ impl Doc<'_> {
             }
             break;
         }
-        false
+        self.counted_over_period(h, sentence_start)
+    }
+
+    /// True when a period cue stands before trigger `h` in its sentence, or
+    /// follows it in its clause a few words on, and the sentence writes no
+    /// day: "قتل أكثر من 30 شخصاً في عمليات اغتيال في ريف دير الزور منذ مطلع
+    /// العام" is a count.
+    fn counted_over_period(&self, h: &Hit, sentence_start: usize) -> bool {
+        const PERIOD_WORDS: usize = 12;
+        let (_, e) = self.sentence_at(sentence_start);
+        let first = self.negations.partition_point(|n| n.start < sentence_start);
+        let after = self.negations.partition_point(|n| n.start < h.end);
+        let period = |n: &&Hit| self.lex.scopes[n.phrase] == Scope::Period;
+        let before = self.negations[first..after]
+            .iter()
+            .any(|n| n.end <= h.start && period(&n));
+        let behind = || {
+            self.negations[after..]
+                .iter()
+                .take_while(|n| n.start < e)
+                .find(period)
+                .is_some_and(|n| {
+                    let between = &self.chars[h.end..n.start];
+                    !between
+                        .iter()
+                        .any(|c| [',', '،', ';', '؛', ':'].contains(c))
+                        && words_of(between).count() <= PERIOD_WORDS
+                })
+        };
+        (before || behind()) && !self.day_told(sentence_start)
     }
 
     /// Char offsets in `[s, e)` where a new clause begins: after a comma or
@@ -4831,6 +4867,30 @@ mod tests {
             .map(|e| e.sub_event_type)
             .collect();
         assert_eq!(got, ["Peaceful protest"]);
+    }
+
+    #[test]
+    fn a_count_over_a_period_is_no_event_unless_the_sentence_gives_its_day() {
+        let places = [("دير الزور", Kind::City)];
+        let published = Some(ymd(2021, 6, 9));
+        for text in [
+            "ويقول ناشطون إن أكثر من 30 شخصاً قتلوا في عمليات اغتيال مشابهة في ريف \
+             دير الزور منذ مطلع العام الجاري.",
+            "منذ بداية العام، وثق ناشطون عمليات اغتيال في ريف دير الزور.",
+        ] {
+            assert!(events(text, &places, published).is_empty(), "{text}");
+        }
+        let places = [("Iraq", Kind::Country), ("Syria", Kind::Country)];
+        let text = "CENTCOM said in July that the group had claimed 153 attacks in Iraq \
+            and Syria in the first six months of 2024.";
+        assert!(events(text, &places, Some(ymd(2024, 8, 12))).is_empty());
+        // The day's event the tally is brought up to still counts.
+        let places = [("الشحيل", Kind::Town), ("دير الزور", Kind::City)];
+        let text = "قتل شخصان في عملية اغتيال في بلدة الشحيل أمس الثلاثاء، لترتفع حصيلة \
+            الاغتيالات في ريف دير الزور منذ مطلع العام إلى 30.";
+        let evs = events(text, &places, published);
+        assert_eq!(evs.len(), 1);
+        assert_eq!(evs[0].date, Some(ymd(2021, 6, 8)));
     }
 
     #[test]

@@ -66,6 +66,9 @@ fn scan_dates(
     // not a "since Sunday" (the start of a span, not the day of the story).
     let mut anchor: Option<usize> = None;
     let mut cursor = CharCursor::new(text);
+    // The last year written (its tokens' range): "in the summer of 2014,
+    // seizing Mosul on June 10" is 10 June 2014.
+    let mut year_told: Option<(i32, usize, usize)> = None;
     let mut i = 0;
     while i < toks.len() {
         let before = anchor.map(|a| &out[a]);
@@ -87,7 +90,23 @@ fn scan_dates(
         };
         match found {
             Some((next, hit)) => {
-                if let Some((date, precision)) = hit {
+                if let Some((mut date, precision)) = hit {
+                    match scan.year_in(i, next) {
+                        Some(y) => year_told = Some((y, i, next)),
+                        None => {
+                            if let Some(d) = year_told
+                                .filter(|&(y, _, _)| y < date.year())
+                                .filter(|&(_, from, to)| {
+                                    let gap = &folded.as_str()[toks[to - 1].end..toks[i].start];
+                                    !gap.contains(['.', '!', '?', '؟', '\n'])
+                                        && scan.year_reaches(from, to, i, next)
+                                })
+                                .and_then(|(y, _, _)| date.with_year(y))
+                            {
+                                date = d;
+                            }
+                        }
+                    }
                     let (fs, fe) = (toks[i].start, toks[next - 1].end);
                     let (start, end) = folded.original_span(fs, fe);
                     // The surface is the original of its folded text and
@@ -637,6 +656,47 @@ impl Scan<'_, '_> {
             }
             _ => None,
         }
+    }
+
+    /// The year written in tokens `[i, next)`, if any.
+    fn year_in(&self, i: usize, next: usize) -> Option<i32> {
+        (i..next).find_map(|k| self.year_num(k))
+    }
+
+    /// True when the year written in tokens `[from, to)` is the year of the
+    /// yearless month or day in `[i, next)`: a few words on in the same
+    /// sentence ("ففي صيف 2014 ... وفي العاشر من حزيران"), not a year told
+    /// in passing ("Rutba, which IS held until 2016, was hit on June 3",
+    /// "since 2014"), and the date has no word of its own to place it
+    /// (a weekday, الماضي, "last").
+    fn year_reaches(&self, from: usize, to: usize, i: usize, next: usize) -> bool {
+        const GAP: usize = 12;
+        const RELATIVE: [&str; 10] = [
+            "which",
+            "who",
+            "that",
+            "since",
+            "until",
+            "الذي",
+            "التي",
+            "الذين",
+            "منذ",
+            "حتي",
+        ];
+        if i < to || i - to > GAP {
+            return false;
+        }
+        let passing = (from.saturating_sub(6)..to).any(|k| {
+            self.word(k)
+                .is_some_and(|w| RELATIVE.contains(&strip_clitic(w).unwrap_or(w)))
+        });
+        let own_word = (i..=next).any(|k| {
+            self.weekday(k).is_some()
+                || self.rel(k).1 > 0
+                || matches!(self.word(k), Some("last" | "next" | "this"))
+        });
+        let month = (i..next).any(|k| self.month(k).is_some() || self.may(k).is_some());
+        !passing && !own_word && month
     }
 
     /// "may" is a month only when a number (or "last year") stands next to it.
@@ -1372,6 +1432,36 @@ mod tests {
         assert_eq!(dates("في 5 حزيران من عام 2016"), ["2016-06-05"]);
         assert_eq!(dates("في حزيران من العام 2014"), ["2014-06-01"]);
         assert_eq!(dates("in March of 2017"), ["2017-03-01"]);
+    }
+
+    #[test]
+    fn a_yearless_date_takes_the_year_written_just_before_it() {
+        let pub_date = Some(ymd(2023, 7, 19));
+        let dates = |text: &str| -> Vec<String> {
+            found(text, pub_date).into_iter().map(|d| d.1).collect()
+        };
+        assert_eq!(
+            dates("in the summer of 2014, seizing Mosul on June 10 and Sinjar in August"),
+            ["2014-01-01", "2014-06-10", "2014-08-01"]
+        );
+        assert_eq!(
+            dates("ففي صيف عام 2014 اجتاح التنظيم الموصل في العاشر من حزيران"),
+            ["2014-01-01", "2014-06-10"]
+        );
+        // A year told in passing, since, another sentence, or a date with a
+        // word of its own: the year of publication as before.
+        assert_eq!(
+            dates("Rutba, which IS captured in 2014, was attacked on June 3."),
+            ["2014-01-01", "2023-06-03"]
+        );
+        assert_eq!(
+            dates("ISIS seized Rutba in 2014. On June 3 gunmen struck."),
+            ["2014-01-01", "2023-06-03"]
+        );
+        assert_eq!(
+            dates("since 2014, and on June 3"),
+            ["2014-01-01", "2023-06-03"]
+        );
     }
 
     #[test]

@@ -3154,6 +3154,41 @@ impl Doc<'_> {
         wordy(from, d.start) + wordy(d.end.min(to), to) <= 2
     }
 
+    /// Chars `[from, to)` without the dates written there, nor the commas
+    /// around a clause that was only a date ("، اليوم (الأحد)،").
+    fn without_dates(&self, from: usize, to: usize) -> Vec<char> {
+        let mut out: Vec<char> = Vec::with_capacity(to.saturating_sub(from));
+        let first = self.dates.partition_point(|d| d.end <= from);
+        let mut dates = self.dates[first..]
+            .iter()
+            .take_while(|d| d.start < to)
+            .peekable();
+        let mut i = from;
+        while i < to {
+            if let Some(d) = dates.next_if(|d| d.start <= i) {
+                i = i.max(d.end);
+                continue;
+            }
+            out.push(self.chars[i]);
+            i += 1;
+        }
+        let comma = |c: &char| [',', '،'].contains(c);
+        let mut kept: Vec<char> = Vec::with_capacity(out.len());
+        for c in out {
+            if comma(&c) {
+                // A comma after nothing but blanks since the last comma
+                // closes a clause that was only a date: drop the pair.
+                let tail = kept.iter().rposition(|k| !k.is_whitespace());
+                if let Some(t) = tail.filter(|&t| comma(&kept[t])) {
+                    kept.truncate(t);
+                    continue;
+                }
+            }
+            kept.push(c);
+        }
+        kept
+    }
+
     /// True when the first actor named after the trigger (within a few words,
     /// and not its subject) is civilians, or failing any, the last one named
     /// just before it: "أطلق مسلحون النار على موظف مدني", "a civilian was shot".
@@ -3225,11 +3260,31 @@ impl Doc<'_> {
     /// recapture from Islamic State", "من سيطرة داعش").
     fn taker(&self, h: &Hit, s: usize, e: usize, date: Option<NaiveDate>) -> Option<String> {
         let in_sentence = |a: &&Hit| a.start >= s && a.end <= e;
+        // "أعلنت قوات النظام، اليوم (الأحد)، استعادة…": a clause that is
+        // only a date does not part the subject from its verb.
         let before = self
             .actors
             .iter()
             .filter(in_sentence)
-            .rfind(|a| a.end <= h.start && within_clause_window(&self.chars[a.end..h.start]));
+            .rfind(|a| {
+                a.end <= h.start && within_clause_window(&self.without_dates(a.end, h.start))
+            })
+            .map(|mut b| {
+                // "قوات النظام والميليشيات الحليفة لها": of a pair joined by
+                // "and", the first leads.
+                while let Some(p) = self
+                    .actors
+                    .iter()
+                    .filter(in_sentence)
+                    .rfind(|a| a.end <= b.start)
+                {
+                    if !matches!(self.folded(p.end, b.start).trim(), "" | "و" | "and") {
+                        break;
+                    }
+                    b = p;
+                }
+                b
+            });
         // "طرد تنظيم الدولة من…", "expelled IS from…": the one named after
         // a verb of driving out is the one driven out.
         let expel = words(self.folded(h.start, h.end)).next().is_some_and(|w| {
@@ -4867,6 +4922,17 @@ mod tests {
             .map(|e| e.sub_event_type)
             .collect();
         assert_eq!(got, ["Peaceful protest"]);
+    }
+
+    #[test]
+    fn the_subject_before_a_date_clause_and_the_first_of_a_pair_took_the_ground() {
+        let places = [("البوكمال", Kind::Town)];
+        let text = "أعلنت قوات النظام السوري والميليشيات الحليفة لها، اليوم (الأحد)، استعادة \
+            السيطرة الكاملة على مدينة البوكمال، بعد معارك شوارع مع تنظيم داعش.";
+        let evs = events(text, &places, Some(ymd(2017, 11, 19)));
+        let got: Vec<&str> = evs.iter().map(|e| e.sub_event_type.as_str()).collect();
+        assert_eq!(got, ["Government regains territory"]);
+        assert_eq!(evs[0].date, Some(ymd(2017, 11, 19)));
     }
 
     #[test]

@@ -89,8 +89,15 @@ fn scan_dates(
             },
         };
         match found {
-            Some((next, hit)) => {
+            Some((mut next, hit)) => {
                 if let Some((mut date, precision)) = hit {
+                    // "في 17 تشرين الأول من العام نفسه", "later that year".
+                    if let Some(n) = same_year(&toks, next) {
+                        if let Some(d) = before.and_then(|b| date.with_year(b.date.year())) {
+                            date = d;
+                        }
+                        next += n;
+                    }
                     match scan.year_in(i, next) {
                         Some(y) => year_told = Some((y, i, next)),
                         None => {
@@ -174,6 +181,19 @@ fn same_month(
     }
     let next = month_at(i).or(english)?;
     Some((next, first, DatePrecision::Month))
+}
+
+/// "من العام نفسه", "العام ذاته", "of the same year", "that year" at token
+/// `i`, after a day or month: the tokens it takes.
+fn same_year(toks: &[Tok], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(k).map(|t| t.text);
+    let of = usize::from(matches!(w(i), Some("من" | "of")));
+    let the = usize::from(w(i + of) == Some("the"));
+    match (w(i + of + the)?, w(i + of + the + 1)) {
+        ("العام" | "عام" | "السنه", Some("نفسه" | "ذاته")) => Some(of + 2),
+        ("same" | "that", Some("year")) => Some(of + the + 2),
+        _ => None,
+    }
 }
 
 /// "اليوم نفسه", "في اليوم التالي", "بعد ذلك بيومين", "the same day", "the
@@ -945,10 +965,17 @@ impl Scan<'_, '_> {
             let (m, n) = self.month_span(i)?;
             (self.day(i + n)?, m, i + n + 1)
         };
-        let year = self.year_after(next).map(|(y, n)| {
-            next += n;
-            y
-        });
+        // "October 20 last year", "5 آب من العام الماضي".
+        let year = self
+            .year_after(next)
+            .or_else(|| {
+                let (shift, n) = self.year_word(next)?;
+                Some((self.published?.year() + shift, n))
+            })
+            .map(|(y, n)| {
+                next += n;
+                y
+            });
         let rel = if year.is_some() {
             Rel::Plain
         } else {
@@ -1461,6 +1488,24 @@ mod tests {
         assert_eq!(
             dates("since 2014, and on June 3"),
             ["2014-01-01", "2023-06-03"]
+        );
+    }
+
+    #[test]
+    fn last_year_and_the_same_year_after_a_day_or_month() {
+        let pub_date = Some(ymd(2022, 6, 16));
+        let dates = |text: &str| -> Vec<String> {
+            found(text, pub_date).into_iter().map(|d| d.1).collect()
+        };
+        assert_eq!(dates("on October 20 last year"), ["2021-10-20"]);
+        assert_eq!(dates("في 15 آب من العام الماضي"), ["2021-08-15"]);
+        assert_eq!(
+            dates("في 3 أيار 2015. وفي 17 تشرين الأول من العام نفسه"),
+            ["2015-05-03", "2015-10-17"]
+        );
+        assert_eq!(
+            dates("on 3 May 2015. In August of the same year"),
+            ["2015-05-03", "2015-08-01"]
         );
     }
 

@@ -4948,6 +4948,58 @@ mod tests {
     }
 
     #[test]
+    fn caches_suicide_bombs_looting_broken_up_protests_and_unknown_aircraft() {
+        let published = Some(ymd(2024, 12, 11));
+        for (text, place, sub) in [
+            (
+                "أسفرت عملية تفتيش في صحراء الحضر عن العثور على مضافة تحتوي على أحزمة ناسفة \
+                 وعبوات معدة للتفجير، جرى تفجيرها تحت السيطرة.",
+                "الحضر",
+                "Disrupted weapons use",
+            ),
+            (
+                "ضبطت إدارة الأمن العام، أمس الاثنين، مستودعاً يحتوي على صواريخ وطائرات مسيّرة \
+                 في مدينة البوكمال.",
+                "البوكمال",
+                "Disrupted weapons use",
+            ),
+            (
+                "The assault on the prison in Hasakah began when a suicide bomber detonated \
+                 an explosives-laden vehicle at the main gate.",
+                "Hasakah",
+                "Suicide bomb",
+            ),
+            (
+                "وأفاد ناشطون بأن مبنى المحافظة في دير الزور تعرض للنهب على يد مجهولين.",
+                "دير الزور",
+                "Looting/property destruction",
+            ),
+            (
+                "قطع المحتجون الطريق العام في ذيبان، قبل أن يطلق عناصر من قسد النار في الهواء \
+                 لتفريقهم.",
+                "ذيبان",
+                "Protest with intervention",
+            ),
+            (
+                "Security forces fired tear gas at hundreds of protesters in Qamishli.",
+                "Qamishli",
+                "Protest with intervention",
+            ),
+            (
+                "قتل 14 شخصاً جراء استهداف طائرات مجهولة رتلاً قرب مدينة البوكمال.",
+                "البوكمال",
+                "Air/drone strike",
+            ),
+        ] {
+            let got: Vec<String> = events(text, &[(place, Kind::Town)], published)
+                .into_iter()
+                .map(|e| e.sub_event_type)
+                .collect();
+            assert_eq!(got, [sub], "{text}");
+        }
+    }
+
+    #[test]
     fn what_happens_often_or_several_times_is_no_event_unless_dated_to_the_day() {
         let published = Some(ymd(2021, 6, 28));
         for (text, place, kind) in [

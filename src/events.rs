@@ -2325,7 +2325,9 @@ impl Doc<'_> {
 
     /// The mention, among those `ok` accepts, whose place is named most
     /// often, a name in the first sentence (the lead: where the story is)
-    /// counting twice; the first on ties.
+    /// counting twice; on ties the finer place ("a prison in northeast
+    /// Syria" named once in the lead, then "Ghwayran prison" twice: the
+    /// prison), then the first.
     fn most_named(&self, ok: impl Fn(usize) -> bool) -> Option<usize> {
         let picked: Vec<usize> = (0..self.mentions.len()).filter(|&m| ok(m)).collect();
         let lead_end = self.sentences.first().map_or(0, |&(_, e)| e);
@@ -2335,10 +2337,13 @@ impl Doc<'_> {
             *counts.entry(self.mentions[m].place).or_default() += weight;
         }
         let count = |m: usize| counts.get(&self.mentions[m].place).copied().unwrap_or(0);
-        picked
-            .iter()
-            .copied()
-            .max_by(|&a, &b| count(a).cmp(&count(b)).then(b.cmp(&a)))
+        picked.iter().copied().max_by(|&a, &b| {
+            let rank = |m: usize| rank(self.mentions[m].kind);
+            count(a)
+                .cmp(&count(b))
+                .then(rank(b).cmp(&rank(a)))
+                .then(b.cmp(&a))
+        })
     }
 
     /// False for a mention inside an actor's name (the Iraq of "Islamic
@@ -4948,7 +4953,33 @@ mod tests {
     }
 
     #[test]
-    fn caches_suicide_bombs_looting_broken_up_protests_and_unknown_aircraft() {
+    fn a_placeless_paragraph_on_a_tie_is_at_the_finer_place() {
+        let text = "Gunmen attacked a prison in northeast Syria on Thursday.\n\n\
+            The assault on Ghwayran prison began at night.\n\n\
+            Fighting went on in the Ghwayran prison yard.\n\n\
+            The coalition carried out air strikes around the building on Friday.";
+        let places = [
+            ("northeast Syria", Kind::Region),
+            ("Ghwayran prison", Kind::Infrastructure),
+        ];
+        let mut mentions = each_mention(text, places[0].0, 0, places[0].1);
+        mentions.extend(each_mention(text, places[1].0, 1, places[1].1));
+        mentions.sort_by_key(|m| m.start);
+        let article = Article {
+            text: text.into(),
+            date: Some(ymd(2022, 1, 21)),
+            ..Default::default()
+        };
+        let evs = extract_events(&article, &mentions, lex());
+        let strike = evs
+            .iter()
+            .find(|e| e.sub_event_type == "Air/drone strike")
+            .expect("the strike");
+        assert_eq!(mentions[strike.mention].place, 1);
+    }
+
+    #[test]
+    fn caches_suicide_bombs_looting_broken_up_protests_unknown_aircraft_recaptured_inmates() {
         let published = Some(ymd(2024, 12, 11));
         for (text, place, sub) in [
             (
@@ -4989,6 +5020,11 @@ mod tests {
                 "قتل 14 شخصاً جراء استهداف طائرات مجهولة رتلاً قرب مدينة البوكمال.",
                 "البوكمال",
                 "Air/drone strike",
+            ),
+            (
+                "The Kurdish-led force said it had recaptured 89 escaped inmates in Hasakah.",
+                "Hasakah",
+                "Arrests",
             ),
         ] {
             let got: Vec<String> = events(text, &[(place, Kind::Town)], published)
